@@ -1,0 +1,153 @@
+"""Reading `Mapped[...]` / SQLModel annotations: optionality, collections, targets."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from crudsmith.analysis.names import NameTable
+
+_MAPPED = frozenset({"Mapped", "WriteOnlyMapped", "DynamicMapped"})
+_OPTIONAL = frozenset({"Optional"})
+_UNION = frozenset({"Union"})
+_COLLECTIONS = frozenset(
+    {
+        "list",
+        "List",
+        "set",
+        "Set",
+        "frozenset",
+        "FrozenSet",
+        "Sequence",
+        "MutableSequence",
+        "Collection",
+        "Iterable",
+        "tuple",
+        "Tuple",
+        "AbstractSet",
+        "MutableSet",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnInfo:
+    """What an annotation says about a mapped attribute."""
+
+    inner: ast.expr | None  # the type with Mapped/Optional/Annotated stripped
+    mapped: bool = False  # wrapped in Mapped[...]
+    optional: bool = False  # Optional[...] / X | None
+    classvar: bool = False
+    collection: bool = False  # list[...] / set[...] (relationship uselist)
+    item: ast.expr | None = None  # the element type of a collection, else inner
+    annotated_call: ast.Call | None = None  # Annotated[T, mapped_column(...)]
+
+
+def _parse_string(node: ast.expr) -> ast.expr:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return ast.parse(node.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return node
+    return node
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def read_annotation(names: NameTable, node: ast.expr) -> AnnInfo:
+    """Strip Mapped / Optional / Union-with-None / Annotated wrappers from an annotation."""
+    mapped = optional = classvar = False
+    annotated_call: ast.Call | None = None
+    current: ast.expr = node
+    for _ in range(8):
+        current = _parse_string(current)
+        if isinstance(current, ast.Name) and current.id in names.values:
+            alias_value = names.values[current.id]  # intpk = Annotated[int, mapped_column(...)]
+            if isinstance(alias_value, ast.Subscript) and names.symbol(alias_value.value) in (
+                "Annotated",
+                "Optional",
+                "Union",
+            ):
+                current = alias_value
+                continue
+        if isinstance(current, ast.BinOp) and isinstance(current.op, ast.BitOr):
+            left, right = current.left, current.right
+            if _is_none(right):
+                optional, current = True, left
+                continue
+            if _is_none(left):
+                optional, current = True, right
+                continue
+            break
+        if not isinstance(current, ast.Subscript):
+            break
+        wrapper = names.symbol(current.value)
+        arg = current.slice
+        if wrapper in _MAPPED:
+            mapped, current = True, arg
+        elif wrapper == "ClassVar":
+            classvar, current = True, arg
+        elif wrapper in _OPTIONAL:
+            optional, current = True, arg
+        elif wrapper in _UNION and isinstance(arg, ast.Tuple):
+            rest = [e for e in arg.elts if not _is_none(e)]
+            if len(rest) == len(arg.elts) or len(rest) != 1:
+                break
+            optional, current = True, rest[0]
+        elif wrapper == "Annotated" and isinstance(arg, ast.Tuple) and arg.elts:
+            for extra in arg.elts[1:]:
+                if isinstance(extra, ast.Call) and annotated_call is None:
+                    annotated_call = extra
+            current = arg.elts[0]
+        else:
+            break
+    current = _parse_string(current)
+    collection = False
+    item: ast.expr = current
+    if isinstance(current, ast.Subscript) and names.symbol(current.value) in _COLLECTIONS:
+        collection = True
+        item = current.slice
+        if isinstance(item, ast.Tuple) and item.elts:
+            item = item.elts[0]
+        item = _parse_string(item)
+    elif isinstance(current, ast.Name | ast.Attribute) and names.symbol(current) in (
+        "list",
+        "set",
+    ):
+        collection = True
+    return AnnInfo(
+        inner=current,
+        mapped=mapped,
+        optional=optional,
+        classvar=classvar,
+        collection=collection,
+        item=item,
+        annotated_call=annotated_call,
+    )
+
+
+def target_name(names: NameTable, node: ast.expr | None) -> str | None:
+    """The class name an annotation item refers to (`"User"`, `models.User`, `User`)."""
+    if node is None:
+        return None
+    node = _parse_string(node)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.rpartition(".")[2] or None
+    symbol = names.symbol(node)
+    return symbol or None
+
+
+def annotation_key(names: NameTable, node: ast.expr) -> str:
+    """A comparable key for a type: the resolved dotted name, or the unparsed text."""
+    resolved = names.resolve(node)
+    if resolved:
+        return resolved
+    if isinstance(node, ast.Subscript):
+        head = names.resolve(node.value)
+        try:
+            return f"{head}[{ast.unparse(node.slice)}]"
+        except Exception:
+            return head
+    return ""
