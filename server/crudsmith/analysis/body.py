@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from crudsmith.analysis.names import NameTable
 
+_MAPPED = frozenset({"Mapped", "WriteOnlyMapped", "DynamicMapped"})
+
 
 @dataclass(slots=True)
 class Member:
@@ -16,6 +18,8 @@ class Member:
     annotation: ast.expr | None
     value: ast.expr | None
     stmt: ast.stmt
+    symbol: str = ""  # what the value calls: "Column", "mapped_column", "relationship"...
+    mapped: bool = False  # annotation is Mapped[...] / WriteOnlyMapped[...]
 
 
 @dataclass(slots=True)
@@ -78,7 +82,7 @@ def read_body(names: NameTable, node: ast.ClassDef) -> ClassBody:
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and _is_declared_attr(
             names, stmt
         ):
-            _declared_attr(body, stmt)
+            _declared_attr(names, body, stmt)
     return body
 
 
@@ -106,13 +110,35 @@ def _assignment(
     if name == "type_annotation_map" and value is not None:
         body.type_annotation_map = value
         return
-    body.members.append(Member(name, annotation, value, stmt))
+    body.members.append(_member(names, name, annotation, value, stmt))
 
 
-def _declared_attr(body: ClassBody, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+def _member(
+    names: NameTable,
+    name: str,
+    annotation: ast.expr | None,
+    value: ast.expr | None,
+    stmt: ast.stmt,
+) -> Member:
+    symbol = names.call_symbol(value) if isinstance(value, ast.Call) else ""
+    mapped = annotation is not None and names.symbol(outer_annotation(annotation)) in _MAPPED
+    return Member(name, annotation, value, stmt, symbol, mapped)
+
+
+def outer_annotation(annotation: ast.expr) -> ast.expr:
+    """`Mapped[int]` -> `Mapped`; also for a string annotation `"Mapped[int]"`."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        head = annotation.value.partition("[")[0].strip()
+        return ast.Name(id=head.rpartition(".")[2] or head)
+    return annotation.value if isinstance(annotation, ast.Subscript) else annotation
+
+
+def _declared_attr(
+    names: NameTable, body: ClassBody, func: ast.FunctionDef | ast.AsyncFunctionDef
+) -> None:
     if func.name == "__tablename__":
         body.tablename_func = func
     elif func.name == "__table_args__":
         body.table_args = _returned(func)
     elif not func.name.startswith("__"):
-        body.members.append(Member(func.name, func.returns, _returned(func), func))
+        body.members.append(_member(names, func.name, func.returns, _returned(func), func))

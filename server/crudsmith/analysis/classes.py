@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 from crudsmith.analysis.body import ClassBody, read_body
-from crudsmith.analysis.columns import COLUMN_CALLS, call_symbol
+from crudsmith.analysis.columns import COLUMN_CALLS
 from crudsmith.analysis.context import Context
-from crudsmith.analysis.enums import is_enum_class
 from crudsmith.analysis.names import ORM_ROOTS, NameTable
 from crudsmith.analysis.relationships import RELATIONSHIP_CALLS
 from crudsmith.analysis.spec import ModelStyle
@@ -68,6 +67,8 @@ class ClassInfo:
     parents: list[ClassInfo] = field(default_factory=list)  # same-file bases, in order
     table: str | None = None
     typed: bool = False  # Mapped[...] annotations or a DeclarativeBase root
+    has_columns: bool = False  # own columns
+    _ancestors: list[ClassInfo] | None = None
     reason: str = ""
 
     @property
@@ -76,6 +77,11 @@ class ClassInfo:
 
     def ancestors(self) -> list[ClassInfo]:
         """Same-file ancestors in (approximate) MRO order, without duplicates."""
+        if self._ancestors is None:
+            self._ancestors = self._compute_ancestors()
+        return self._ancestors
+
+    def _compute_ancestors(self) -> list[ClassInfo]:
         seen: dict[str, ClassInfo] = {}
         stack = list(reversed(self.parents))
         while stack:
@@ -122,38 +128,21 @@ def _is_flask_model(names: NameTable, node: ast.expr) -> bool:
     return names.root(owner) not in ORM_ROOTS
 
 
-def _has_columns(ctx: Context, body: ClassBody, sqlmodel: bool) -> bool:
+def _has_columns(body: ClassBody, sqlmodel: bool) -> bool:
     for member in body.members:
-        if member.annotation is not None:
-            if sqlmodel:
-                return True
-            if ctx.names.symbol(_outer(member.annotation)) in ("Mapped", "WriteOnlyMapped"):
-                return True
-        value = member.value
-        if isinstance(value, ast.Call) and call_symbol(ctx, value) in COLUMN_CALLS:
+        if member.mapped or member.symbol in COLUMN_CALLS:
+            return True
+        if sqlmodel and member.annotation is not None:
             return True
     return False
 
 
-def _outer(annotation: ast.expr) -> ast.expr:
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        head = annotation.value.partition("[")[0].strip()
-        return ast.Name(id=head.rpartition(".")[2] or head)
-    return annotation.value if isinstance(annotation, ast.Subscript) else annotation
+def _has_mapped(body: ClassBody) -> bool:
+    return any(m.mapped for m in body.members)
 
 
-def _has_mapped(ctx: Context, body: ClassBody) -> bool:
-    return any(
-        m.annotation is not None and ctx.names.symbol(_outer(m.annotation)) == "Mapped"
-        for m in body.members
-    )
-
-
-def _has_relationships(ctx: Context, body: ClassBody) -> bool:
-    return any(
-        isinstance(m.value, ast.Call) and call_symbol(ctx, m.value) in RELATIONSHIP_CALLS
-        for m in body.members
-    )
+def _has_relationships(body: ClassBody) -> bool:
+    return any(m.symbol in RELATIONSHIP_CALLS for m in body.members)
 
 
 def _keyword_true(node: ast.ClassDef, name: str) -> bool:
@@ -179,24 +168,18 @@ def classify(ctx: Context, node: ast.ClassDef, known: dict[str, ClassInfo]) -> C
     for base in base_nodes:
         if isinstance(base, ast.Name) and base.id in known:
             info.parents.append(known[base.id])
-    local_enums = {c.name for c in known.values() if c.kind is Kind.ENUM}
-    if is_enum_class(names, node, local_enums):
+    if node.name in ctx.enums:
         info.kind = Kind.ENUM
         return info
     info.body = read_body(names, node)
     decorators = _decorator_symbols(names, node)
     _find_lineage(ctx, info, base_nodes, decorators)
     sqlmodel = info.lineage is Lineage.SQLMODEL
-    own_columns = _has_columns(ctx, info.body, sqlmodel)
+    own_columns = info.has_columns = _has_columns(info.body, sqlmodel)
     info.typed = (
-        _has_mapped(ctx, info.body)
-        or any(p.typed for p in info.parents)
-        or (info.kind is Kind.BASE)
+        _has_mapped(info.body) or any(p.typed for p in info.parents) or (info.kind is Kind.BASE)
     )
-    inherited = any(
-        _has_columns(ctx, a.body, a.lineage is Lineage.SQLMODEL) or a.kind is Kind.MODEL
-        for a in info.ancestors()
-    )
+    inherited = any(a.has_columns or a.kind is Kind.MODEL for a in info.ancestors())
     has_table = info.body.tablename is not None or info.body.tablename_func is not None
     if info.kind is Kind.BASE:
         return info
@@ -220,7 +203,7 @@ def classify(ctx: Context, node: ast.ClassDef, known: dict[str, ClassInfo]) -> C
     elif (
         own_columns
         or has_table
-        or _has_relationships(ctx, info.body)
+        or _has_relationships(info.body)
         or any(p.kind is Kind.MIXIN for p in info.parents)
     ):
         info.kind = Kind.MIXIN
@@ -262,7 +245,7 @@ def _find_lineage(
     for base in base_nodes:
         if isinstance(base, ast.Name) and base.id in ctx.local_classes:
             continue  # a same-file class without a lineage (mixin, pydantic, ...)
-        written = ctx.source.segment(base)
+        written = _written(ctx, base)
         if names.symbol(base) == "SQLModel":
             info.lineage, info.root_base = Lineage.SQLMODEL, written
             return
@@ -282,8 +265,12 @@ def _find_lineage(
         if isinstance(base, ast.Name) and base.id in ctx.local_classes:
             continue
         if looks_like_base(names, base):
-            info.lineage, info.root_base = Lineage.DECLARATIVE, ctx.source.segment(base)
+            info.lineage, info.root_base = Lineage.DECLARATIVE, _written(ctx, base)
             return
+
+
+def _written(ctx: Context, node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else ctx.source.segment(node)
 
 
 def _tablename_rule(ctx: Context, func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str:

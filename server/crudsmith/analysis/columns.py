@@ -25,10 +25,7 @@ Args = tuple[list[ast.expr], dict[str, ast.expr]]
 
 def call_symbol(ctx: Context, call: ast.Call) -> str:
     """The constructor a call stands for, looking through module-level partials."""
-    func = call.func
-    if isinstance(func, ast.Name) and func.id in ctx.names.partials:
-        return ctx.names.partials[func.id].target.rpartition(".")[2]
-    return ctx.names.symbol(func)
+    return ctx.names.call_symbol(call)
 
 
 def unwrap_column_call(ctx: Context, value: ast.expr | None) -> ast.Call | None:
@@ -154,7 +151,8 @@ def build_column(
             fk = fk or foreign_key(ctx, arg)
         elif type_node is None and is_type_argument(ctx.names, arg):
             type_node = arg
-    is_mapped = call is None or call_symbol(ctx, call) == "mapped_column"
+    # Column(...) is nullable unless told otherwise; mapped_column follows Mapped[...].
+    is_mapped = call is None or call_symbol(ctx, call) != "Column"
     info = _resolve_type(ctx, type_node, ann)
     primary_key = _flag(ctx, kwargs, "primary_key") is True
     nullable = _flag(ctx, kwargs, "nullable")
@@ -162,6 +160,16 @@ def build_column(
         # Mapped[...] decides for mapped_column; a Column is nullable unless told otherwise.
         nullable = ann.optional if ann is not None and ann.mapped and is_mapped else True
     return _column_spec(ctx, attr, column_name, info, kwargs, primary_key, nullable, fk, stmt)
+
+
+_BOOL_OPTIONS = frozenset({"autoincrement", "unique", "index"})
+_TEXT_OPTIONS = {
+    "default": "default",
+    "default_factory": "default",
+    "insert_default": "default",
+    "server_default": "server_default",
+    "onupdate": "onupdate",
+}
 
 
 def _column_spec(
@@ -175,7 +183,20 @@ def _column_spec(
     fk: ForeignKeySpec | None,
     stmt: ast.AST,
 ) -> ColumnSpec:
-    comment = ctx.names.constant(kwargs["comment"]) if "comment" in kwargs else None
+    # One pass over the keywords: this runs for every column of every file.
+    flags: dict[str, bool] = {}
+    texts: dict[str, str] = {}
+    comment: str | None = None
+    for key, node in kwargs.items():
+        if key in _BOOL_OPTIONS:
+            value = ctx.names.constant(node)
+            if isinstance(value, bool):
+                flags[key] = value
+        elif key in _TEXT_OPTIONS:
+            texts.setdefault(_TEXT_OPTIONS[key], ctx.source.segment(node))
+        elif key == "comment":
+            text = ctx.names.constant(node)
+            comment = text if isinstance(text, str) else None
     return ColumnSpec(
         name=attr,
         column_name=column_name,
@@ -184,20 +205,20 @@ def _column_spec(
         python_type=info.python_type,
         nullable=nullable and not primary_key,
         primary_key=primary_key,
-        autoincrement=_flag(ctx, kwargs, "autoincrement"),
-        unique=_flag(ctx, kwargs, "unique") is True,
-        index=_flag(ctx, kwargs, "index") is True,
+        autoincrement=flags.get("autoincrement"),
+        unique=flags.get("unique", False),
+        index=flags.get("index", False),
         length=info.length,
         precision=info.precision,
         scale=info.scale,
         timezone=info.timezone,
-        default=_text(ctx, kwargs, "default", "default_factory", "insert_default"),
-        server_default=_text(ctx, kwargs, "server_default"),
-        onupdate=_text(ctx, kwargs, "onupdate"),
+        default=texts.get("default"),
+        server_default=texts.get("server_default"),
+        onupdate=texts.get("onupdate"),
         foreign_key=fk,
         enum_name=info.enum_name,
         enum_values=info.enum_values,
-        comment=comment if isinstance(comment, str) else None,
+        comment=comment,
         span=span_of(stmt),
     )
 
@@ -208,16 +229,15 @@ def _resolve_type(ctx: Context, type_node: ast.expr | None, ann: AnnInfo | None)
     An explicit type crudsmith does not know (a TypeDecorator such as `GUID`) keeps
     its name but takes its kind from a known annotation (`Mapped[uuid.UUID]`).
     """
-    from_ann = annotation_type(ctx, ann) if ann is not None else None
     if type_node is not None:
         info = sa_type_info(ctx.names, type_node, ctx.enums)
-        if (
-            info.kind is TypeKind.UNKNOWN
-            and from_ann is not None
-            and from_ann.kind is not TypeKind.UNKNOWN
-        ):
+        if info.kind is not TypeKind.UNKNOWN or ann is None:
+            return info
+        from_ann = annotation_type(ctx, ann)
+        if from_ann is not None and from_ann.kind is not TypeKind.UNKNOWN:
             return replace(from_ann, sa_type=info.sa_type or from_ann.sa_type)
         return info
+    from_ann = annotation_type(ctx, ann) if ann is not None else None
     return from_ann or UNKNOWN_TYPE
 
 

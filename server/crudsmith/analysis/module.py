@@ -10,10 +10,10 @@ from crudsmith.analysis.annotations import AnnInfo, annotation_key, read_annotat
 from crudsmith.analysis.body import Member
 from crudsmith.analysis.classes import ClassInfo, Kind, Lineage, classify, resolve_table_name
 from crudsmith.analysis.columns import (
+    COLUMN_CALLS,
     build_column,
     build_sqlmodel_field,
     call_args,
-    call_symbol,
     unwrap_column_call,
 )
 from crudsmith.analysis.context import Context
@@ -221,13 +221,19 @@ def _own_members(ctx: Context, info: ClassInfo) -> _OwnMembers:
         if ann is not None and ann.classvar:
             continue
         value = member.value
-        symbol = call_symbol(ctx, value) if isinstance(value, ast.Call) else ""
+        symbol = member.symbol
         if isinstance(value, ast.Call) and symbol in RELATIONSHIP_CALLS:
             result.relationships.append((member, value, ann))
             continue
         if symbol in _IGNORED_CALLS:
             continue
-        column_call = unwrap_column_call(ctx, value)
+        column_call = (
+            value
+            if symbol in COLUMN_CALLS and isinstance(value, ast.Call)
+            else unwrap_column_call(ctx, value)
+            if symbol
+            else None
+        )
         if column_call is not None:
             result.columns.append(build_column(ctx, member.name, column_call, ann, member.stmt))
         elif ann is None or isinstance(member.stmt, ast.FunctionDef | ast.AsyncFunctionDef):

@@ -67,6 +67,7 @@ class NameTable:
     flask_dbs: set[str] = field(default_factory=set)  # `db = SQLAlchemy()`
     local_bases: dict[str, ast.Assign | ast.AnnAssign] = field(default_factory=dict)
     uses_async: bool = False
+    _symbols: dict[str, str] = field(default_factory=dict)  # Name id -> symbol, memoised
 
     def resolve(self, node: ast.expr) -> str:
         """Dotted name of a Name/Attribute chain, with imports and aliases applied.
@@ -88,11 +89,21 @@ class NameTable:
     def symbol(self, node: ast.expr) -> str:
         """Last component of the resolved name: `sa.Column` -> "Column"."""
         if isinstance(node, ast.Name):
-            resolved = self.aliases.get(node.id, node.id)
-            return resolved.rpartition(".")[2]
+            cached = self._symbols.get(node.id)
+            if cached is None:
+                cached = self.aliases.get(node.id, node.id).rpartition(".")[2]
+                self._symbols[node.id] = cached
+            return cached
         if isinstance(node, ast.Attribute):
             return node.attr
         return ""
+
+    def call_symbol(self, call: ast.Call) -> str:
+        """The constructor a call stands for, looking through module-level partials."""
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in self.partials:
+            return self.partials[func.id].target.rpartition(".")[2]
+        return self.symbol(func)
 
     def root(self, node: ast.expr) -> str:
         """First component of the resolved name: `sa.Column` -> "sqlalchemy"."""

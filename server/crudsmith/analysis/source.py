@@ -68,14 +68,15 @@ def _unparse(node: ast.AST) -> str:
 
 def span_of(node: ast.AST) -> SourceSpan:
     """The span of a statement or expression node."""
-    line: int = getattr(node, "lineno", 1)
-    end_line: int | None = getattr(node, "end_lineno", None)
-    end_col: int | None = getattr(node, "end_col_offset", None)
+    try:
+        line: int = node.lineno  # type: ignore[attr-defined]
+        col: int = node.col_offset  # type: ignore[attr-defined]
+        end_line: int | None = node.end_lineno  # type: ignore[attr-defined]
+        end_col: int | None = node.end_col_offset  # type: ignore[attr-defined]
+    except AttributeError:
+        return SourceSpan(1, 0, 1, 0)
     return SourceSpan(
-        line=line,
-        col=getattr(node, "col_offset", 0),
-        end_line=end_line if end_line is not None else line,
-        end_col=end_col if end_col is not None else 0,
+        line, col, end_line if end_line is not None else line, end_col if end_col else 0
     )
 
 

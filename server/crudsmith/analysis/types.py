@@ -150,27 +150,26 @@ def sa_type_info(names: NameTable, node: ast.expr, enums: dict[str, EnumSpec]) -
 def _called_type(names: NameTable, call: ast.Call, enums: dict[str, EnumSpec]) -> TypeInfo:
     name = names.symbol(call.func)
     kind, python_type = _SA_KINDS.get(name, (TypeKind.UNKNOWN, "str"))
-    info = TypeInfo(sa_type=name or "", kind=kind, python_type=python_type)
     if kind is TypeKind.ENUM:
-        return _enum_type(names, call, enums, info)
+        return _enum_type(names, call, enums, TypeInfo(name, kind, python_type))
+    if not call.args and not call.keywords:
+        return TypeInfo(name, kind, python_type)
     kwargs = {kw.arg: kw.value for kw in call.keywords if kw.arg}
+    first = call.args[0] if call.args else None
+    length = precision = scale = None
+    timezone = False
     if kind in (TypeKind.STR, TypeKind.TEXT, TypeKind.BYTES):
-        length_node = call.args[0] if call.args else kwargs.get("length")
-        if length_node is not None:
-            info = replace(info, length=_int(names, length_node))
+        node = first if first is not None else kwargs.get("length")
+        length = _int(names, node) if node is not None else None
     elif kind in (TypeKind.DECIMAL, TypeKind.FLOAT):
-        prec = call.args[0] if call.args else kwargs.get("precision")
-        scale = call.args[1] if len(call.args) > 1 else kwargs.get("scale")
-        info = replace(
-            info,
-            precision=_int(names, prec) if prec is not None else None,
-            scale=_int(names, scale) if scale is not None else None,
-        )
-    elif kind in (TypeKind.DATETIME, TypeKind.TIME) or kind is TypeKind.UNKNOWN:
-        tz = call.args[0] if call.args else kwargs.get("timezone")
-        if tz is not None and names.constant(tz) is True:
-            info = replace(info, timezone=True)
-    return info
+        node = first if first is not None else kwargs.get("precision")
+        precision = _int(names, node) if node is not None else None
+        node = call.args[1] if len(call.args) > 1 else kwargs.get("scale")
+        scale = _int(names, node) if node is not None else None
+    elif kind in (TypeKind.DATETIME, TypeKind.TIME, TypeKind.UNKNOWN):
+        node = first if first is not None else kwargs.get("timezone")
+        timezone = node is not None and names.constant(node) is True
+    return TypeInfo(name, kind, python_type, length, precision, scale, timezone)
 
 
 def _enum_type(

@@ -75,7 +75,9 @@ def enum_member_default(column: ColumnSpec) -> str | None:
     """`Status.DRAFT` when the default names a member of the column's enum."""
     if column.kind is not TypeKind.ENUM or column.default is None or not column.enum_name:
         return None
-    match = re.fullmatch(rf"{re.escape(column.enum_name)}\.([A-Za-z_][A-Za-z0-9_]*)", column.default)
+    match = re.fullmatch(
+        rf"{re.escape(column.enum_name)}\.([A-Za-z_][A-Za-z0-9_]*)", column.default
+    )
     return column.default if match else None
 
 
@@ -85,8 +87,10 @@ def is_server_set(column: ColumnSpec) -> bool:
         return True
     if column.default is not None and literal_default(column) is None:
         return enum_member_default(column) is None  # a callable: uuid4, utcnow, ...
-    return column.kind is TypeKind.DATETIME and bool(_TIMESTAMP_NAME.search(column.name)) and (
-        column.default is not None
+    return (
+        column.kind is TypeKind.DATETIME
+        and bool(_TIMESTAMP_NAME.search(column.name))
+        and (column.default is not None)
     )
 
 

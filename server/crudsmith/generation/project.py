@@ -132,9 +132,18 @@ def _project_view(
         first_party=tuple(sorted({"app", "tests", module.split(".")[0]})),
         test_std_imports=tuple(
             sorted(
-                {_SAMPLE_IMPORTS[s.kind] for s in samples if s.kind in _SAMPLE_IMPORTS}
-                | ({("datetime", "UTC")} if any(s.text.endswith("Z") for s in samples
-                                                 if s.kind == TypeKind.DATETIME.value) else set())
+                {
+                    _SAMPLE_IMPORTS[s.kind]
+                    for s in samples
+                    if s.kind in _SAMPLE_IMPORTS and s.parent is None
+                }
+                | (
+                    {("datetime", "UTC")}
+                    if any(
+                        s.text.endswith("Z") for s in samples if s.kind == TypeKind.DATETIME.value
+                    )
+                    else set()
+                )
             )
         ),
         test_enum_names=tuple(sorted({s.enum_name for s in samples if s.enum_name})),
@@ -177,12 +186,21 @@ def _models_file(
             source_name=options.source_name,
         )
         return {"app/models.py": text}
-    if not analysis.base_defined_locally:
+    if not analysis.base_defined_locally and not _base_from_library(analysis):
         raise GenerationError(
             f"the models import their base ({analysis.base_name or 'unknown'}) from another "
             "module; pass --models-module to import them in place"
         )
     return {"app/models.py": source if source.endswith("\n") else source + "\n"}
+
+
+def _base_from_library(analysis: ModuleAnalysis) -> bool:
+    """SQLModel and DeclarativeBase come from libraries: a file using them is self-contained."""
+    root = (analysis.base_name or "").split(".")[0]
+    for spec in analysis.imports:
+        if root in (spec.alias, spec.name, spec.module.split(".")[0]):
+            return spec.module.split(".")[0] in {"sqlmodel", "sqlalchemy", "flask_sqlalchemy"}
+    return False
 
 
 def _app_files(project: ProjectView, options: GenerateOptions) -> dict[str, str]:

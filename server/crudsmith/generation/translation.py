@@ -18,8 +18,8 @@ from crudsmith.analysis.spec import (
     CoreTableSpec,
     ImportSpec,
     ModelSpec,
-    ModuleAnalysis,
     ModelStyle,
+    ModuleAnalysis,
     TypeKind,
 )
 from crudsmith.generation import fields
@@ -223,6 +223,11 @@ def _column(col: ColumnSpec, resolver: _Resolver) -> ColumnTranslation:
     if python == "EmailStr":
         python = "str"
     nullable = col.nullable and not col.primary_key
+    default = carry(col.default)
+    server_default = carry(col.server_default)
+    if col.kind is TypeKind.DATETIME and dropped and server_default is None and default is None:
+        server_default = "func.now()"  # a local "now" helper: the database's clock does the same
+        resolver.sa_names.add("func")
     return ColumnTranslation(
         name=col.name,
         column_name=col.column_name if col.column_name != col.name else None,
@@ -234,10 +239,12 @@ def _column(col: ColumnSpec, resolver: _Resolver) -> ColumnTranslation:
         nullable=nullable,
         unique=col.unique,
         index=col.index,
-        foreign_key=f"{col.foreign_key.table}.{col.foreign_key.column}" if col.foreign_key else None,
+        foreign_key=f"{col.foreign_key.table}.{col.foreign_key.column}"
+        if col.foreign_key
+        else None,
         ondelete=col.foreign_key.ondelete if col.foreign_key else None,
-        default=carry(col.default),
-        server_default=carry(col.server_default),
+        default=default,
+        server_default=server_default,
         onupdate=carry(col.onupdate),
         dropped=tuple(dropped),
         unknown_type=col.sa_type if col.kind is TypeKind.UNKNOWN else None,
@@ -256,12 +263,17 @@ def _type_args(col: ColumnSpec) -> tuple[str, ...]:
     return ()
 
 
+def _bound_name(spec: ImportSpec) -> str:
+    """The name an import binds: `import a.b` binds `a`, `from m import x` binds `x`."""
+    return spec.alias or spec.name or spec.module.split(".")[0]
+
+
 class _Resolver:
     """Decides whether a default expression from the input can live in the new module."""
 
     def __init__(self, analysis: ModuleAnalysis) -> None:
         self.local = {e.name for e in analysis.enums}
-        self.imports: dict[str, ImportSpec] = {i.alias: i for i in analysis.imports}
+        self.imports: dict[str, ImportSpec] = {_bound_name(i): i for i in analysis.imports}
         self.flask_db = self._flask_db(analysis)
         self.sa_names: set[str] = set()
         self.std_imports: set[tuple[str, str]] = set()
@@ -301,7 +313,7 @@ class _Resolver:
         if root in self.local or root in {"True", "False", "None"}:
             return True
         spec = self.imports.get(root)
-        if spec is not None and spec.alias != (spec.name or spec.module):
+        if spec is not None and spec.alias:
             return False  # an aliased import: keep the translation simple and safe
         if spec is not None and not spec.module.startswith("."):
             if spec.module.split(".")[0] == "sqlalchemy" and spec.name in _SA_NAMES:

@@ -61,6 +61,7 @@ class SampleView:
     parent: str | None  # snake name of the model a foreign key points to
     parent_key: str | None  # that model's key attribute
     in_payload: bool  # part of the create request body (not only of the ORM row)
+    public: bool  # responses show it
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +185,9 @@ def _model_view(
     sample_cols = [
         r.column
         for r in roles
-        if r.in_create or (owner is not None and r.column.name == owner.name)
+        if r.in_create
+        or (owner is not None and r.column.name == owner.name)
+        or (is_user and r.column.name == password_hash)
     ]
     imports = {_TYPE_IMPORTS[t] for t in types if t in _TYPE_IMPORTS}
     keys = _keys(model, snake)
@@ -212,7 +215,9 @@ def _model_view(
         public_fields=tuple(_schema_field(r.column) for r in public_only),
         update_fields=tuple(_optional(_schema_field(r.column)) for r in update),
         unique_checks=tuple(
-            r.column.name for r in roles if r.column.unique and r.in_create and not r.column.primary_key
+            r.column.name
+            for r in roles
+            if r.column.unique and r.in_create and not r.column.primary_key
         ),
         unique_groups=tuple(
             group
@@ -383,6 +388,7 @@ def _sample(
         parent=snake_case(usable_parent.name) if usable_parent else None,
         parent_key=col.foreign_key.column if col.foreign_key and usable_parent else None,
         in_payload=not (owner is not None and col.name == owner.name),
+        public=not fields.is_sensitive(col),
     )
 
 

@@ -1,0 +1,1 @@
+"""Command-line shell: translates arguments and files to core calls, and back."""

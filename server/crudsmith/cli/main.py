@@ -1,0 +1,86 @@
+"""`crudsmith` command line. Heavy modules are imported inside the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from crudsmith import __version__
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem with the user's input: printed as one line on stderr, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crudsmith",
+        description=(
+            "FastAPI code from SQLAlchemy / SQLModel models: generate a tested app, "
+            "inspect what crudsmith sees, or run the language server."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"crudsmith {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    generate = commands.add_parser(
+        "generate",
+        help="write a complete FastAPI project from a models file",
+        description=(
+            "Write a runnable, tested FastAPI project (schemas, routers, auth, error handlers, "
+            "settings, tests) from a models file. Nothing is written unless everything is."
+        ),
+    )
+    generate.add_argument("models", help="the models file (SQLAlchemy, Flask-SQLAlchemy, SQLModel)")
+    generate.add_argument("-o", "--output", required=True, help="the project directory to write")
+    generate.add_argument(
+        "--force", action="store_true", help="overwrite files that already exist in OUTPUT"
+    )
+    generate.add_argument(
+        "--async",
+        dest="async_mode",
+        action="store_true",
+        default=None,
+        help="async endpoints over AsyncSession + aiosqlite (automatic when the models use "
+        "AsyncAttrs or AsyncSession)",
+    )
+    generate.add_argument(
+        "--only", metavar="NAMES", help="comma-separated model names to generate endpoints for"
+    )
+    generate.add_argument(
+        "--models-module",
+        metavar="MODULE",
+        help="import the models from this module (e.g. app.models) instead of copying the file",
+    )
+
+    inspect = commands.add_parser(
+        "inspect",
+        help="show what analysis finds in a models file",
+        description="Show each model with its table, columns, keys and relationships, and "
+        "what was skipped and why. The file is read, never imported.",
+    )
+    inspect.add_argument("models", help="the models file")
+    inspect.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "generate":
+            from crudsmith.cli.generate import run_generate
+
+            return run_generate(args)
+        from crudsmith.cli.inspect import run_inspect
+
+        return run_inspect(args)
+    except CliError as exc:
+        print(f"crudsmith: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
