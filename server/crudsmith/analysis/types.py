@@ -111,6 +111,9 @@ class TypeInfo:
 
 
 UNKNOWN_TYPE = TypeInfo(sa_type="", kind=TypeKind.UNKNOWN, python_type="str")
+# Shared instances (TypeInfo is frozen): building one per column is measurable on big files.
+_BARE_SA = {name: TypeInfo(name, kind, py) for name, (kind, py) in _SA_KINDS.items()}
+_BARE_PY = {name: TypeInfo(sa, kind, py) for name, (kind, py, sa) in _PY_KINDS.items()}
 
 
 def is_type_argument(names: NameTable, node: ast.expr) -> bool:
@@ -142,8 +145,8 @@ def sa_type_info(names: NameTable, node: ast.expr, enums: dict[str, EnumSpec]) -
         name = names.symbol(node)
         if not name:
             break
-        kind, python_type = _SA_KINDS.get(name, (TypeKind.UNKNOWN, "str"))
-        return TypeInfo(sa_type=name, kind=kind, python_type=python_type)
+        known = _BARE_SA.get(name)
+        return known if known is not None else TypeInfo(name, TypeKind.UNKNOWN, "str")
     return UNKNOWN_TYPE
 
 
@@ -153,7 +156,8 @@ def _called_type(names: NameTable, call: ast.Call, enums: dict[str, EnumSpec]) -
     if kind is TypeKind.ENUM:
         return _enum_type(names, call, enums, TypeInfo(name, kind, python_type))
     if not call.args and not call.keywords:
-        return TypeInfo(name, kind, python_type)
+        known = _BARE_SA.get(name)
+        return known if known is not None else TypeInfo(name, kind, python_type)
     kwargs = {kw.arg: kw.value for kw in call.keywords if kw.arg}
     first = call.args[0] if call.args else None
     length = precision = scale = None
@@ -204,10 +208,9 @@ def python_type_info(
     names: NameTable, resolved: str, enums: dict[str, EnumSpec]
 ) -> TypeInfo | None:
     """Type info for a Python annotation's resolved name ("int", "datetime.datetime", ...)."""
-    known = _PY_KINDS.get(resolved)
+    known = _BARE_PY.get(resolved)
     if known is not None:
-        kind, python_type, sa_type = known
-        return TypeInfo(sa_type=sa_type, kind=kind, python_type=python_type)
+        return known
     short = resolved.rpartition(".")[2]
     spec = enums.get(short) if short == resolved else None
     if spec is not None:

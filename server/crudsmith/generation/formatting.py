@@ -15,7 +15,7 @@ from pathlib import Path
 
 def ruff_binary() -> str | None:
     try:
-        from ruff.__main__ import find_ruff_bin
+        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
     except ImportError:
         return None
     try:
