@@ -30,9 +30,13 @@ _COLLECTIONS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AnnInfo:
-    """What an annotation says about a mapped attribute."""
+    """What an annotation says about a mapped attribute (treat as immutable).
+
+    Not frozen: a frozen dataclass's __init__ is several times slower, and one is
+    built per annotated attribute.
+    """
 
     inner: ast.expr | None  # the type with Mapped/Optional/Annotated stripped
     mapped: bool = False  # wrapped in Mapped[...]
@@ -70,11 +74,26 @@ def _is_none(node: ast.expr) -> bool:
 
 def read_annotation(names: NameTable, node: ast.expr) -> AnnInfo:
     """Strip Mapped / Optional / Union-with-None / Annotated wrappers from an annotation."""
+    # Fast path for the most common shape, `Mapped[int]` / `Mapped[uuid.UUID]`.
+    if isinstance(node, ast.Subscript):
+        inner = node.slice
+        if (
+            isinstance(inner, ast.Name | ast.Attribute)
+            and names.symbol(node.value) in _MAPPED
+            and not (isinstance(inner, ast.Name) and inner.id in names.values)
+        ):
+            collection = names.symbol(inner) in ("list", "set")
+            return AnnInfo(inner=inner, mapped=True, collection=collection, item=inner)
+    return _read_annotation(names, node)
+
+
+def _read_annotation(names: NameTable, node: ast.expr) -> AnnInfo:
     mapped = optional = classvar = False
     annotated_call: ast.Call | None = None
     current: ast.expr = node
     for _ in range(8):
-        current = _parse_string(current)
+        if isinstance(current, ast.Constant):
+            current = _parse_string(current)
         if isinstance(current, ast.Name) and current.id in names.values:
             alias_value = names.values[current.id]  # intpk = Annotated[int, mapped_column(...)]
             if isinstance(alias_value, ast.Subscript) and names.symbol(alias_value.value) in (

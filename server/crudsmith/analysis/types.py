@@ -97,8 +97,10 @@ _WRAPPER_METHODS = frozenset({"with_variant", "evaluates_none", "execution_optio
 _MAX_DEPTH = 8
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TypeInfo:
+    """A column type as analysis understands it (treat as immutable: instances are shared)."""
+
     sa_type: str
     kind: TypeKind
     python_type: str
