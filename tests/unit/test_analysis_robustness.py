@@ -185,7 +185,8 @@ def test_non_ascii_spans_are_utf8_byte_columns() -> None:
     )
 
 
-def test_syntax_problem_after_non_ascii_text() -> None:
-    result = analyze_source("x = '日本語' +\ny = 1\n")
-    assert result.syntax_problems
-    assert result.syntax_problems[0].line == 1
+def test_syntax_problem_column_is_a_utf8_byte_offset() -> None:
+    result = analyze_source("x = '日本語' )\ny = 1\n")
+    (problem,) = result.syntax_problems
+    assert (problem.line, problem.col) == (1, len("x = '日本語' ".encode()))
+    assert "unmatched" in problem.message

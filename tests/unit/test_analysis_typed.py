@@ -380,3 +380,46 @@ def test_declared_attr_lowercase_tablename_and_columns() -> None:
         "Tablenamed": "mixin",
         "HasOwner": "mixin",
     }
+
+
+def test_registry_objects_decorators_and_table_objects() -> None:
+    result = analyze(
+        """
+        from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+
+        mapper_registry = registry(type_annotation_map={int: BigInteger})
+        other = registry()
+        OldBase = other.generate_base()
+
+        class Base(DeclarativeBase):
+            registry = mapper_registry
+
+        class A(Base):
+            __tablename__ = "a"
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+        @mapper_registry.mapped
+        class SomeThing:
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+        class C(OldBase):
+            __table__ = Table(
+                "c_table",
+                MetaData(),
+                Column("id", Integer, primary_key=True),
+                Column("name", String(10)),
+            )
+        """
+    )
+    assert [(m.name, m.table) for m in result.models] == [
+        ("A", "a"),
+        ("SomeThing", "some_thing"),
+        ("C", "c_table"),
+    ]
+    a = result.model("A")
+    assert a is not None and a.columns[0].kind is TypeKind.BIGINT  # registry's annotation map
+    c = result.model("C")
+    assert c is not None and [col.name for col in c.columns] == ["id", "name"]
+    assert c.primary_key == ("id",)
+    assert result.core_tables == ()  # a class's __table__ is not a module-level Core table

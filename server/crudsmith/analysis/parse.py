@@ -41,9 +41,10 @@ def parse_tolerant(text: str) -> ParseResult:
     try:
         return ParseResult(statements=ast.parse(text).body)
     except PARSE_ERRORS as exc:
-        first = _problem(exc, 0)
-    result = ParseResult()
+        error = exc
     lines = text.splitlines(keepends=True)
+    first = _problem(error, 0, lines)
+    result = ParseResult()
     for start, chunk_lines in _chunks(lines):
         _parse_chunk(start, chunk_lines, result)
     if not result.problems:
@@ -51,11 +52,15 @@ def parse_tolerant(text: str) -> ParseResult:
     return result
 
 
-def _problem(exc: BaseException, line_offset: int) -> SyntaxProblem:
+def _problem(exc: BaseException, line_offset: int, lines: list[str]) -> SyntaxProblem:
+    """A SyntaxProblem with a 1-based line and a 0-based UTF-8 byte column, like `ast`."""
     if isinstance(exc, SyntaxError):
-        lineno = (exc.lineno or 1) + line_offset
-        col = max((exc.offset or 1) - 1, 0)
-        return SyntaxProblem(message=exc.msg or "invalid syntax", line=lineno, col=col)
+        lineno = exc.lineno or 1
+        chars = max((exc.offset or 1) - 1, 0)  # the parser reports a 1-based character offset
+        line_text = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+        col = len(line_text[:chars].encode("utf-8", "surrogatepass"))
+        message = exc.msg or "invalid syntax"
+        return SyntaxProblem(message=message, line=lineno + line_offset, col=col)
     message = str(exc) or type(exc).__name__
     return SyntaxProblem(message=message, line=line_offset + 1, col=0)
 
@@ -108,7 +113,7 @@ def _parse_chunk(start: int, lines: list[str], result: ParseResult) -> None:
         return
     except PARSE_ERRORS as exc:
         if len(result.problems) < _MAX_PROBLEMS:
-            result.problems.append(_problem(exc, start - 1))
+            result.problems.append(_problem(exc, start - 1, lines))
         error = exc
     recovered = _repair(start, lines, error)
     if recovered:
