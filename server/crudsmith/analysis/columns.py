@@ -10,6 +10,7 @@ from crudsmith.analysis.context import Context
 from crudsmith.analysis.source import span_of
 from crudsmith.analysis.spec import ColumnSpec, ForeignKeySpec, TypeKind
 from crudsmith.analysis.types import (
+    NON_TYPE_ARGS,
     UNKNOWN_TYPE,
     TypeInfo,
     is_type_argument,
@@ -44,15 +45,19 @@ def unwrap_column_call(ctx: Context, value: ast.expr | None) -> ast.Call | None:
 
 
 def call_args(ctx: Context, call: ast.Call) -> Args:
-    """Positional and keyword arguments, with a partial's own arguments applied first."""
-    args: list[ast.expr] = []
+    """Positional and keyword arguments, with a partial's own arguments applied first.
+
+    The positional list may be the call's own list: callers must not mutate it.
+    `*args` entries are kept (and ignored by the readers).
+    """
+    args: list[ast.expr] = call.args
     kwargs: dict[str, ast.expr] = {}
     func = call.func
-    if isinstance(func, ast.Name) and func.id in ctx.names.partials:
-        partial = ctx.names.partials[func.id]
-        args.extend(partial.args)
+    partials = ctx.names.partials
+    if partials and isinstance(func, ast.Name) and func.id in partials:
+        partial = partials[func.id]
+        args = [*partial.args, *call.args]
         kwargs.update({kw.arg: kw.value for kw in partial.keywords if kw.arg})
-    args.extend(a for a in call.args if not isinstance(a, ast.Starred))
     for kw in call.keywords:
         if kw.arg:
             kwargs[kw.arg] = kw.value
@@ -147,8 +152,12 @@ def build_column(
     type_node = kwargs.get("type_")
     fk: ForeignKeySpec | None = None
     for arg in args:
-        if isinstance(arg, ast.Call) and ctx.names.symbol(arg.func) == "ForeignKey":
-            fk = fk or foreign_key(ctx, arg)
+        if isinstance(arg, ast.Call):
+            symbol = ctx.names.symbol(arg.func)
+            if symbol == "ForeignKey":
+                fk = fk or foreign_key(ctx, arg)
+            elif type_node is None and symbol not in NON_TYPE_ARGS:
+                type_node = arg
         elif type_node is None and is_type_argument(ctx.names, arg):
             type_node = arg
     # Column(...) is nullable unless told otherwise; mapped_column follows Mapped[...].

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from crudsmith.analysis.annotations import AnnInfo, annotation_key, read_annotation
@@ -103,9 +105,28 @@ def analyze(text: str) -> ModuleAnalysis:
     """Analyse `text`; never raises (a failure returns what was found before it)."""
     found = _Found()
     # Last resort: analysis must never break the editor or the CLI.
-    with contextlib.suppress(Exception):
+    with _collector_paused(), contextlib.suppress(Exception):
         _analyze_into(text, found)
     return found.result()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a tree is alive.
+
+    The AST of a large file is millions of young objects; every collection the
+    analysis triggers would traverse them again (measured: more than half the
+    time on a 1,000-model file). Analysis builds no reference cycles, so nothing
+    is lost by collecting afterwards instead. The previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    if was_enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _analyze_into(text: str, found: _Found) -> None:

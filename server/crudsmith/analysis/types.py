@@ -81,7 +81,7 @@ _PY_KINDS: dict[str, tuple[TypeKind, str, str]] = {
     "typing.List": (TypeKind.JSON, "list[Any]", "JSON"),
     "bytes": (TypeKind.BYTES, "bytes", "LargeBinary"),
 }
-_NON_TYPE_ARGS = frozenset(
+NON_TYPE_ARGS = frozenset(
     {
         "ForeignKey",
         "Sequence",
@@ -122,8 +122,10 @@ def is_type_argument(names: NameTable, node: ast.expr) -> bool:
     """True when a positional argument of Column(...) can be the column type."""
     if isinstance(node, ast.Constant):
         return node.value is None
+    if isinstance(node, ast.Starred):
+        return False
     target = node.func if isinstance(node, ast.Call) else node
-    return names.symbol(target) not in _NON_TYPE_ARGS
+    return names.symbol(target) not in NON_TYPE_ARGS
 
 
 def sa_type_info(names: NameTable, node: ast.expr, enums: dict[str, EnumSpec]) -> TypeInfo:
