@@ -82,7 +82,8 @@ def read_annotation(names: NameTable, node: ast.expr) -> AnnInfo:
             and names.symbol(node.value) in _MAPPED
             and not (isinstance(inner, ast.Name) and inner.id in names.values)
         ):
-            collection = names.symbol(inner) in ("list", "set")
+            last = inner.id if isinstance(inner, ast.Name) else inner.attr
+            collection = last in ("list", "set") and names.symbol(inner) in ("list", "set")
             return AnnInfo(inner=inner, mapped=True, collection=collection, item=inner)
     return _read_annotation(names, node)
 

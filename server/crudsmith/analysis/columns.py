@@ -133,8 +133,12 @@ def build_column(
     call: ast.Call | None,
     ann: AnnInfo | None,
     stmt: ast.AST,
+    symbol: str | None = None,
 ) -> ColumnSpec:
-    """A column from `Column(...)`/`mapped_column(...)` (or none) plus an optional annotation."""
+    """A column from `Column(...)`/`mapped_column(...)` (or none) plus an optional annotation.
+
+    `symbol` is what `call` stands for, when the caller already knows it.
+    """
     args, kwargs = call_args(ctx, call) if call is not None else ([], {})
     if ann is not None and ann.annotated_call is not None:
         base_args, base_kwargs = call_args(ctx, ann.annotated_call)
@@ -153,15 +157,17 @@ def build_column(
     fk: ForeignKeySpec | None = None
     for arg in args:
         if isinstance(arg, ast.Call):
-            symbol = ctx.names.symbol(arg.func)
-            if symbol == "ForeignKey":
+            arg_symbol = ctx.names.symbol(arg.func)
+            if arg_symbol == "ForeignKey":
                 fk = fk or foreign_key(ctx, arg)
-            elif type_node is None and symbol not in NON_TYPE_ARGS:
+            elif type_node is None and arg_symbol not in NON_TYPE_ARGS:
                 type_node = arg
         elif type_node is None and is_type_argument(ctx.names, arg):
             type_node = arg
     # Column(...) is nullable unless told otherwise; mapped_column follows Mapped[...].
-    is_mapped = call is None or call_symbol(ctx, call) != "Column"
+    if call is not None and symbol is None:
+        symbol = call_symbol(ctx, call)
+    is_mapped = call is None or symbol != "Column"
     info = _resolve_type(ctx, type_node, ann)
     primary_key = _flag(ctx, kwargs, "primary_key") is True
     nullable = _flag(ctx, kwargs, "nullable")

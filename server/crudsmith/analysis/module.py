@@ -256,7 +256,10 @@ def _own_members(ctx: Context, info: ClassInfo) -> _OwnMembers:
             else None
         )
         if column_call is not None:
-            result.columns.append(build_column(ctx, member.name, column_call, ann, member.stmt))
+            known = symbol if column_call is value else None
+            result.columns.append(
+                build_column(ctx, member.name, column_call, ann, member.stmt, known)
+            )
         elif ann is None or isinstance(member.stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         elif sqlmodel and not _relationship_like(ctx, ann):
