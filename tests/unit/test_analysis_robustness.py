@@ -190,3 +190,21 @@ def test_syntax_problem_column_is_a_utf8_byte_offset() -> None:
     (problem,) = result.syntax_problems
     assert (problem.line, problem.col) == (1, len("x = '日本語' ".encode()))
     assert "unmatched" in problem.message
+
+
+def test_form_feed_and_unicode_line_separators_keep_positions() -> None:
+    text = (
+        "from sqlalchemy import Column, Integer, String\nfrom app.db import Base\n\x0c\n"
+        "class Note(Base):\n"
+        "    __tablename__ = 'notes'\n"
+        "    id = Column(Integer, primary_key=True)\n"
+        "    body = Column(String(10), default='a\u2028b')\n"
+        "    tail = Column(String(10), default='x')\n"
+    )
+    note = analyze_source(text).model("Note")
+    assert note is not None
+    body, tail = note.column("body"), note.column("tail")
+    assert body is not None and tail is not None
+    assert body.default == "'a\u2028b'"
+    assert tail.default == "'x'"
+    assert tail.span == SourceSpan(8, 4, 8, 42)

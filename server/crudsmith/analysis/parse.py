@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from crudsmith.analysis.source import split_lines
 from crudsmith.analysis.spec import SyntaxProblem
 
 # Parser failures: SyntaxError, null bytes / unencodable text (ValueError),
@@ -42,7 +43,7 @@ def parse_tolerant(text: str) -> ParseResult:
         return ParseResult(statements=ast.parse(text).body)
     except PARSE_ERRORS as exc:
         error = exc
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     first = _problem(error, 0, lines)
     result = ParseResult()
     for start, chunk_lines in _chunks(lines):

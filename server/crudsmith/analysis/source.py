@@ -8,8 +8,29 @@ module splits once and slices lines lazily.
 from __future__ import annotations
 
 import ast
+import re
 
 from crudsmith.analysis.spec import SourceSpan
+
+# str.splitlines also breaks on these; Python's tokenizer does not.
+_ODD_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as the Python tokenizer counts them (\n, \r\n, \r), with their endings."""
+    lines = text.splitlines(keepends=True)
+    if not _ODD_BREAKS.search(text):
+        return lines
+    merged: list[str] = []
+    pending = ""
+    for piece in lines:
+        pending += piece
+        if pending.endswith(("\n", "\r")):
+            merged.append(pending)
+            pending = ""
+    if pending:
+        merged.append(pending)
+    return merged
 
 
 class SourceText:
@@ -19,7 +40,7 @@ class SourceText:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lines = text.splitlines(keepends=True)
+        self.lines = split_lines(text)
         self._encoded: dict[int, bytes] = {}
 
     def _line_bytes(self, lineno: int) -> bytes:
