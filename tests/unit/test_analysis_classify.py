@@ -211,7 +211,7 @@ def test_imported_base_heuristics() -> None:
         from sqlalchemy import Column, Integer
         from .base import Base
         from app.models import AuditBase, Model
-        from app.other import Something
+        from app.other import Something, BaseTokenMixin, BaseSettingsLike
 
         class A(Base):
             __tablename__ = "a"
@@ -230,10 +230,21 @@ def test_imported_base_heuristics() -> None:
         class E(Base):
             def helper(self) -> int:
                 return 1
+
+        class F(BaseTokenMixin):
+            token = Column(Integer, unique=True)
+
+        class G(BaseSettingsLike):
+            value = Column(Integer)
         """
     )
     assert [(m.name, m.table) for m in result.models] == [("A", "a"), ("B", "b"), ("C", "c")]
-    assert reasons(result) == {"D": "mixin", "E": "no columns or __tablename__"}
+    assert reasons(result) == {
+        "D": "mixin",
+        "E": "no columns or __tablename__",
+        "F": "mixin",
+        "G": "mixin",
+    }
     assert result.base_name == "Base" and result.base_defined_locally is False
 
 

@@ -5,7 +5,8 @@ from a declarative base and has a `__tablename__` or columns (its own or
 inherited). Known bases are: a class deriving from `DeclarativeBase`
 / `DeclarativeBaseNoMeta`, a `declarative_base()` result, `<db>.Model`,
 SQLModel with `table=True`, or an imported name that looks like a base
-(`Base`, `Model`, `*Base`, `Base*`; never Pydantic's `BaseModel`).
+(`Base`, `Model`, `*Base`, `<db>.Model`, a `BaseModel` that is not Pydantic's;
+never a `*Mixin*`).
 """
 
 from __future__ import annotations
@@ -113,9 +114,9 @@ def looks_like_base(names: NameTable, node: ast.expr) -> bool:
     written = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
     if not written:
         return False
-    if written in ("Base", "Model") or written.endswith("Base"):
-        return True
-    return written.startswith("Base")
+    if "Mixin" in written:
+        return False
+    return written in ("Base", "Model", "BaseModel") or written.endswith("Base")
 
 
 def _is_flask_model(names: NameTable, node: ast.expr) -> bool:

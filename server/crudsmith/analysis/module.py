@@ -15,7 +15,6 @@ from crudsmith.analysis.columns import (
     COLUMN_CALLS,
     build_column,
     build_sqlmodel_field,
-    call_args,
     unwrap_column_call,
 )
 from crudsmith.analysis.context import Context
@@ -248,18 +247,13 @@ def _own_members(ctx: Context, info: ClassInfo) -> _OwnMembers:
             continue
         if symbol in _IGNORED_CALLS:
             continue
-        column_call = (
-            value
-            if symbol in COLUMN_CALLS and isinstance(value, ast.Call)
-            else unwrap_column_call(ctx, value)
-            if symbol
-            else None
-        )
+        if symbol in COLUMN_CALLS and isinstance(value, ast.Call):
+            column = build_column(ctx, member.name, value, ann, member.stmt, symbol)
+            result.columns.append(column)
+            continue
+        column_call = unwrap_column_call(ctx, value) if symbol else None  # deferred(Column())
         if column_call is not None:
-            known = symbol if column_call is value else None
-            result.columns.append(
-                build_column(ctx, member.name, column_call, ann, member.stmt, known)
-            )
+            result.columns.append(build_column(ctx, member.name, column_call, ann, member.stmt))
         elif ann is None or isinstance(member.stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         elif sqlmodel and not _relationship_like(ctx, ann):
@@ -342,6 +336,3 @@ def _set_base(found: _Found, infos: dict[str, ClassInfo], names: NameTable) -> N
         found.base_name, found.base_local = next(iter(names.local_bases)), True
     elif names.flask_dbs:
         found.base_name, found.base_local = f"{next(iter(names.flask_dbs))}.Model", True
-
-
-__all__ = ["analyze", "call_args"]

@@ -168,8 +168,8 @@ def _add_import_from(table: NameTable, stmt: ast.ImportFrom) -> None:
         if alias.name == "*":
             continue
         if local not in table.aliases:
-            base = module.lstrip(".") if stmt.level == 0 else module
-            table.aliases[local] = f"{base}.{alias.name}" if base else alias.name
+            separator = "" if module.endswith(".") else "."
+            table.aliases[local] = f"{module}{separator}{alias.name}" if module else alias.name
             table.imported.add(local)
         if alias.name in _ASYNC_NAMES or module.startswith(_ASYNC_MODULE_SUFFIXES):
             table.uses_async = True
