@@ -210,8 +210,7 @@ def _tool(name: str) -> str:
     if exe.exists():
         return str(exe)
     found = shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} not installed")
+    assert found is not None, f"{name} is not installed: run .ci/setup"
     return found
 
 
