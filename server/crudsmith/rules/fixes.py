@@ -1,0 +1,68 @@
+"""Applying a rule's text edits to a source text (used by `--fix`, tests and the editor)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from crudsmith.analysis.spec import SourceSpan
+from crudsmith.rules.model import TextEdit
+
+
+class OverlappingEditsError(ValueError):
+    """Two edits touch the same text; the caller applies them in separate passes."""
+
+
+def offset_of(source: str, line: int, byte_col: int, line_starts: list[int] | None = None) -> int:
+    """The str index of (1-based line, UTF-8 byte column) in `source`."""
+    starts = line_starts if line_starts is not None else line_start_offsets(source)
+    if line - 1 >= len(starts):
+        return len(source)
+    start = starts[line - 1]
+    end = starts[line] if line < len(starts) else len(source)
+    prefix = source[start:end].encode("utf-8", "surrogatepass")[:byte_col]
+    return start + len(prefix.decode("utf-8", "surrogatepass"))
+
+
+def line_start_offsets(source: str) -> list[int]:
+    """The str index where each line starts (lines end at \\n, \\r\\n or \\r, like `ast`)."""
+    starts = [0]
+    index = 0
+    length = len(source)
+    while index < length:
+        char = source[index]
+        if char == "\n":
+            starts.append(index + 1)
+        elif char == "\r":
+            if index + 1 < length and source[index + 1] == "\n":
+                index += 1
+            starts.append(index + 1)
+        index += 1
+    return starts
+
+
+def apply_edits(source: str, edits: Iterable[TextEdit]) -> str:
+    """Apply non-overlapping edits (positions refer to the original `source`)."""
+    starts = line_start_offsets(source)
+    resolved = sorted(
+        (
+            offset_of(source, e.span.line, e.span.col, starts),
+            offset_of(source, e.span.end_line, e.span.end_col, starts),
+            e.new_text,
+        )
+        for e in edits
+    )
+    pieces: list[str] = []
+    cursor = 0
+    for start, end, text in resolved:
+        if start < cursor:
+            raise OverlappingEditsError(f"edit at offset {start} overlaps the previous one")
+        pieces.append(source[cursor:start])
+        pieces.append(text)
+        cursor = end
+    pieces.append(source[cursor:])
+    return "".join(pieces)
+
+
+def span(line: int, col: int, end_line: int, end_col: int) -> SourceSpan:
+    """Shorthand for building edit spans in rules."""
+    return SourceSpan(line, col, end_line, end_col)
