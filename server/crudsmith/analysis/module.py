@@ -20,7 +20,7 @@ from crudsmith.analysis.columns import (
 from crudsmith.analysis.context import Context
 from crudsmith.analysis.enums import enum_spec, is_enum_class
 from crudsmith.analysis.names import NameTable, build_name_table, iter_module_statements
-from crudsmith.analysis.parse import parse_tolerant
+from crudsmith.analysis.parse import ParseResult, parse_tolerant
 from crudsmith.analysis.relationships import RELATIONSHIP_CALLS, build_relationship
 from crudsmith.analysis.source import SourceText, class_span
 from crudsmith.analysis.spec import (
@@ -109,6 +109,18 @@ def analyze(text: str) -> ModuleAnalysis:
     return found.result()
 
 
+def analyze_parsed(text: str, parsed: ParseResult) -> ModuleAnalysis:
+    """Like `analyze`, over statements already parsed by `parse_tolerant(text)`.
+
+    For callers that keep the statements too (the rule engine, the workspace
+    index), so the text is parsed once. Never raises.
+    """
+    found = _Found()
+    with _collector_paused(), contextlib.suppress(Exception):
+        _analyze_into(text, found, parsed)
+    return found.result()
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a tree is alive.
@@ -128,8 +140,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _analyze_into(text: str, found: _Found) -> None:
-    parsed = parse_tolerant(text)
+def _analyze_into(text: str, found: _Found, parsed: ParseResult | None = None) -> None:
+    if parsed is None:
+        parsed = parse_tolerant(text)
     found.problems = parsed.problems
     names = build_name_table(parsed.statements)
     found.names = names
