@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from crudsmith.analysis.spec import ModelSpec, ModelStyle, ModuleAnalysis, TypeKind
 from crudsmith.generation import fields, translation
 from crudsmith.generation.formatting import format_python
+from crudsmith.generation.options import (
+    GenerateOptions,
+    GenerationError,
+    SchemaNames,
+    check_dotted,
+)
+from crudsmith.generation.pieces import Piece, PieceKind, ProjectPaths
 from crudsmith.generation.render import render
 from crudsmith.generation.views import (
     AuthView,
@@ -15,6 +22,15 @@ from crudsmith.generation.views import (
     build_auth_view,
     build_model_views,
 )
+
+__all__ = [
+    "GenerateOptions",
+    "GenerationError",
+    "ProjectView",
+    "SchemaNames",
+    "generate_project",
+    "project_pieces",
+]
 
 _SAMPLE_IMPORTS: dict[str, tuple[str, str]] = {
     "decimal": ("decimal", "Decimal"),
@@ -26,28 +42,13 @@ _SAMPLE_IMPORTS: dict[str, tuple[str, str]] = {
 }
 
 
-class GenerationError(Exception):
-    """The input cannot be generated from; the message says why, in one line."""
-
-
-@dataclass(frozen=True, slots=True)
-class GenerateOptions:
-    async_mode: bool | None = None  # None: async when the models use AsyncAttrs / AsyncSession
-    only: tuple[str, ...] | None = None  # model names; None: every model
-    models_module: str | None = None  # import the models from here instead of copying them
-    project_name: str = "app"
-    source_name: str = "models.py"
-    page_default: int = 20
-    page_max: int = 100
-    template_dir: Path | None = None  # a team's template overrides, searched first
-
-
 @dataclass(frozen=True, slots=True)
 class ProjectView:
     """What every project-level template sees as `p`."""
 
     name: str
     title: str
+    package: str  # dotted: generated modules import their siblings through it
     async_mode: bool
     sqlmodel: bool
     models_module: str
@@ -70,18 +71,54 @@ class ProjectView:
         object.__setattr__(self, "await_", "await " if self.async_mode else "")
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One file to write: its piece, and the template and context that render it."""
+
+    piece: Piece
+    template: str | None  # None: the models source, copied as it is
+    context: Mapping[str, object]
+
+
 def generate_project(
     analysis: ModuleAnalysis, source: str, options: GenerateOptions | None = None
 ) -> dict[str, str]:
-    """Every file of the project, by relative path, in a stable order."""
+    """Every file of the project, by POSIX relative path, in a stable order."""
     options = options or GenerateOptions()
+    plan = _plan(analysis, options)
+    files = {path: _render(entry, source, options) for path, entry in plan.items()}
+    return dict(sorted(format_python(files).items()))
+
+
+def project_pieces(
+    analysis: ModuleAnalysis, options: GenerateOptions | None = None
+) -> dict[str, Piece]:
+    """The piece of each file `generate_project` returns for the same input, by path.
+
+    Renders nothing, so it is cheap; raises `GenerationError` exactly when
+    `generate_project` does.
+    """
+    options = options or GenerateOptions()
+    return {path: entry.piece for path, entry in sorted(_plan(analysis, options).items())}
+
+
+def _plan(analysis: ModuleAnalysis, options: GenerateOptions) -> dict[str, _Entry]:
+    check_dotted(options.package, "package")
+    if options.models_module is not None:
+        check_dotted(options.models_module, "models_module")
     models = _selected_models(analysis, options)
     project = _project_view(analysis, models, options)
-    files: dict[str, str] = {}
-    files.update(_models_file(analysis, source, models, options))
-    files.update(_app_files(project, options))
-    files.update(_test_files(project, options))
-    return dict(sorted(format_python(files).items()))
+    paths = ProjectPaths(options.package_dir)
+    plan = _models_entry(analysis, options, paths)
+    plan.update(_app_entries(project, paths, options))
+    plan.update(_test_entries(project, paths))
+    return plan
+
+
+def _render(entry: _Entry, source: str, options: GenerateOptions) -> str:
+    if entry.template is None:
+        return source if source.endswith("\n") else source + "\n"
+    return render(entry.template, options.template_dir, **entry.context)
 
 
 def _selected_models(analysis: ModuleAnalysis, options: GenerateOptions) -> tuple[ModelSpec, ...]:
@@ -101,9 +138,9 @@ def _selected_models(analysis: ModuleAnalysis, options: GenerateOptions) -> tupl
 def _project_view(
     analysis: ModuleAnalysis, selected: tuple[ModelSpec, ...], options: GenerateOptions
 ) -> ProjectView:
-    user = fields.find_user_model(analysis.models)
-    module = options.models_module or "app.models"
-    all_views = {v.name: v for v in build_model_views(analysis.models, user, module)}
+    user = fields.find_user_model(analysis.models) if options.auth else None
+    module = options.resolved_models_module
+    all_views = {v.name: v for v in build_model_views(analysis.models, user, module, options.names)}
     endpoint_names = [m.name for m in selected]
     if user is not None and user.name not in endpoint_names:
         endpoint_names.insert(0, user.name)  # auth needs the user's schemas
@@ -116,6 +153,7 @@ def _project_view(
     return ProjectView(
         name=options.project_name,
         title=options.project_name.replace("_", " ").replace("-", " ").title(),
+        package=options.package,
         async_mode=async_mode,
         sqlmodel=sqlmodel,
         models_module=module,
@@ -129,7 +167,7 @@ def _project_view(
             "sqlite+aiosqlite:///./app.db" if async_mode else "sqlite:///./app.db"
         ),
         has_email=any(fields.is_email(c) for m in analysis.models for c in m.columns),
-        first_party=tuple(sorted({"app", "tests", module.split(".")[0]})),
+        first_party=tuple(sorted({options.package.split(".")[0], "tests", module.split(".")[0]})),
         test_std_imports=tuple(
             sorted(
                 {
@@ -172,26 +210,22 @@ def _dependency_order(
     return tuple(ordered)
 
 
-def _models_file(
-    analysis: ModuleAnalysis, source: str, models: tuple[ModelSpec, ...], options: GenerateOptions
-) -> dict[str, str]:
+def _models_entry(
+    analysis: ModuleAnalysis, options: GenerateOptions, paths: ProjectPaths
+) -> dict[str, _Entry]:
     if options.models_module is not None:
         return {}
+    piece = Piece(PieceKind.MODELS)
     if translation.needs_translation(analysis):
         view = translation.translate(analysis, analysis.models)
-        text = render(
-            "app/models_translated.py.j2",
-            options.template_dir,
-            translation=view,
-            source_name=options.source_name,
-        )
-        return {"app/models.py": text}
+        context = {"translation": view, "source_name": options.source_name}
+        return {paths.module("models"): _Entry(piece, "app/models_translated.py.j2", context)}
     if not analysis.base_defined_locally and not _base_from_library(analysis):
         raise GenerationError(
             f"the models import their base ({analysis.base_name or 'unknown'}) from another "
             "module; pass --models-module to import them in place"
         )
-    return {"app/models.py": source if source.endswith("\n") else source + "\n"}
+    return {paths.module("models"): _Entry(piece, None, {})}
 
 
 def _base_from_library(analysis: ModuleAnalysis) -> bool:
@@ -203,45 +237,59 @@ def _base_from_library(analysis: ModuleAnalysis) -> bool:
     return False
 
 
-def _app_files(project: ProjectView, options: GenerateOptions) -> dict[str, str]:
-    def r(template: str, **extra: object) -> str:
-        return render(template, options.template_dir, p=project, **extra)
+def _app_entries(
+    project: ProjectView, paths: ProjectPaths, options: GenerateOptions
+) -> dict[str, _Entry]:
+    def e(kind: PieceKind, template: str, model: ModelView | None = None) -> _Entry:
+        context = {"p": project} if model is None else {"p": project, "model": model}
+        return _Entry(Piece(kind, model.name if model else None), template, context)
 
-    files = {
-        "pyproject.toml": r("project/pyproject.toml.j2"),
-        "README.md": r("project/README.md.j2", source_name=options.source_name),
-        "app/__init__.py": r("app/__init__.py.j2"),
-        "app/db.py": r("app/db.py.j2"),
-        "app/settings.py": r("app/settings.py.j2"),
-        "app/errors.py": r("app/errors.py.j2"),
-        "app/main.py": r("app/main.py.j2"),
-        "app/schemas/__init__.py": r("app/schemas/__init__.py.j2"),
-        "app/routers/__init__.py": r("app/routers/__init__.py.j2"),
+    package = PieceKind.PACKAGE
+    entries = {
+        "pyproject.toml": e(PieceKind.PROJECT, "project/pyproject.toml.j2"),
+        "README.md": _Entry(
+            Piece(PieceKind.PROJECT),
+            "project/README.md.j2",
+            {"p": project, "source_name": options.source_name},
+        ),
+        paths.module("__init__"): e(package, "app/__init__.py.j2"),
+        paths.module("db"): e(PieceKind.DB, "app/db.py.j2"),
+        paths.module("settings"): e(PieceKind.SETTINGS, "app/settings.py.j2"),
+        paths.module("errors"): e(PieceKind.ERRORS, "app/errors.py.j2"),
+        paths.module("main"): e(PieceKind.MAIN, "app/main.py.j2"),
+        paths.module("schemas/__init__"): e(package, "app/schemas/__init__.py.j2"),
+        paths.module("routers/__init__"): e(package, "app/routers/__init__.py.j2"),
     }
+    for parent in paths.parent_packages():
+        entries[f"{parent}/__init__.py"] = e(package, "app/__init__.py.j2")
     if project.auth is not None:
-        files["app/security.py"] = r("app/security.py.j2")
-        files["app/deps.py"] = r("app/deps.py.j2")
-        files["app/routers/auth.py"] = r("app/routers/auth.py.j2")
+        entries[paths.module("security")] = e(PieceKind.AUTH, "app/security.py.j2")
+        entries[paths.module("deps")] = e(PieceKind.AUTH, "app/deps.py.j2")
+        entries[paths.module("routers/auth")] = e(PieceKind.AUTH, "app/routers/auth.py.j2")
     schema_template = (
         "app/schemas/model_sqlmodel.py.j2" if project.sqlmodel else "app/schemas/model.py.j2"
     )
     for view in project.models:
-        files[f"app/schemas/{view.snake}.py"] = r(schema_template, model=view)
-        files[f"app/routers/{view.plural}.py"] = r("app/routers/model.py.j2", model=view)
-    return files
+        entries[paths.schemas(view.snake)] = e(PieceKind.SCHEMAS, schema_template, view)
+        entries[paths.router(view.plural)] = e(PieceKind.ROUTER, "app/routers/model.py.j2", view)
+    return entries
 
 
-def _test_files(project: ProjectView, options: GenerateOptions) -> dict[str, str]:
-    def r(template: str, **extra: object) -> str:
-        return render(template, options.template_dir, p=project, **extra)
+def _test_entries(project: ProjectView, paths: ProjectPaths) -> dict[str, _Entry]:
+    def e(kind: PieceKind, template: str, model: ModelView | None = None) -> _Entry:
+        context = {"p": project} if model is None else {"p": project, "model": model}
+        return _Entry(Piece(kind, model.name if model else None, test=True), template, context)
 
-    files = {
-        "tests/__init__.py": r("tests/__init__.py.j2"),
-        "tests/conftest.py": r("tests/conftest.py.j2"),
-        "tests/test_health.py": r("tests/test_health.py.j2"),
+    fixtures = PieceKind.FIXTURES
+    entries = {
+        "tests/__init__.py": e(fixtures, "tests/__init__.py.j2"),
+        "tests/conftest.py": e(fixtures, "tests/conftest.py.j2"),
+        "tests/test_health.py": e(PieceKind.MAIN, "tests/test_health.py.j2"),
     }
     if project.auth is not None:
-        files["tests/test_auth.py"] = r("tests/test_auth.py.j2")
+        entries["tests/test_auth.py"] = e(PieceKind.AUTH, "tests/test_auth.py.j2")
     for view in project.models:
-        files[f"tests/test_{view.plural}.py"] = r("tests/test_model.py.j2", model=view)
-    return files
+        entries[paths.model_tests(view.plural)] = e(
+            PieceKind.ROUTER, "tests/test_model.py.j2", view
+        )
+    return entries

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from crudsmith.analysis.spec import ColumnSpec, EnumSpec, ModelSpec, ModelStyle, TypeKind
 from crudsmith.generation import fields
 from crudsmith.generation.naming import kebab_case, pluralize, snake_case
+from crudsmith.generation.options import SchemaNames
 
 _FILTERABLE = frozenset(
     {TypeKind.INT, TypeKind.BIGINT, TypeKind.STR, TypeKind.BOOL, TypeKind.UUID, TypeKind.ENUM}
@@ -139,11 +140,15 @@ class EnumView:
 
 
 def build_model_views(
-    models: Iterable[ModelSpec], user: ModelSpec | None, models_module: str
+    models: Iterable[ModelSpec],
+    user: ModelSpec | None,
+    models_module: str,
+    names: SchemaNames | None = None,
 ) -> list[ModelView]:
     model_list = list(models)
     by_table = {model.table: model for model in model_list}
-    return [_model_view(model, user, by_table, models_module) for model in model_list]
+    names = names or SchemaNames()
+    return [_model_view(model, user, by_table, models_module, names) for model in model_list]
 
 
 def build_auth_view(user_view: ModelView | None, user: ModelSpec | None) -> AuthView | None:
@@ -168,7 +173,11 @@ def build_enum_views(enums: Iterable[EnumSpec]) -> list[EnumView]:
 
 
 def _model_view(
-    model: ModelSpec, user: ModelSpec | None, by_table: dict[str, ModelSpec], models_module: str
+    model: ModelSpec,
+    user: ModelSpec | None,
+    by_table: dict[str, ModelSpec],
+    models_module: str,
+    names: SchemaNames,
 ) -> ModelView:
     snake = snake_case(model.name)
     plural = pluralize(snake)
@@ -193,6 +202,7 @@ def _model_view(
     keys = _keys(model, snake)
     patch = _patch_sample(roles)
     fk_checks = _fk_checks(roles, model, by_table)
+    schema_names = names.of(model.name)
     enum_names = tuple(
         sorted({c.enum_name for c in model.columns if c.kind is TypeKind.ENUM and c.enum_name})
     )
@@ -204,11 +214,11 @@ def _model_view(
         prefix="/" + kebab_case(plural),
         tag=plural.replace("_", " "),
         style=model.style.value,
-        base=f"{model.name}Base",
-        create=f"{model.name}Create",
-        update=f"{model.name}Update",
-        public=f"{model.name}Public",
-        page=f"{model.name}Page",
+        base=schema_names["base"],
+        create=schema_names["create"],
+        update=schema_names["update"],
+        public=schema_names["public"],
+        page=schema_names["page"],
         keys=keys,
         base_fields=tuple(_schema_field(r.column) for r in base),
         create_fields=tuple(_schema_field(r.column) for r in create_only),
