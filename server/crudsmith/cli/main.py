@@ -64,6 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inspect.add_argument("models", help="the models file")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
+
+    lsp = commands.add_parser(
+        "lsp",
+        help="run the language server (stdio)",
+        description="Run the crudsmith language server over stdio, as editors start it.",
+    )
+    lsp.add_argument(
+        "--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio (for debugging)"
+    )
     return parser
 
 
@@ -74,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from crudsmith.cli.generate import run_generate
 
             return run_generate(args)
+        if args.command == "lsp":
+            from crudsmith.cli.lsp import run_lsp
+
+            return run_lsp(args)
         from crudsmith.cli.inspect import run_inspect
 
         return run_inspect(args)

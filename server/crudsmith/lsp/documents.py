@@ -1,0 +1,110 @@
+"""Each document version is parsed and analysed once; every feature reads this cache.
+
+`DocumentCache.get(uri)` returns the `CachedDocument` of the document's current
+version (building it on a miss); `build(uri, version, text)` may run on a worker
+thread (diagnostics analyse off the event loop). Building an entry also stores its
+parse in the `WorkspaceIndex`, so the index never parses an open document again.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pygls.uris import to_fs_path
+from pygls.workspace import Workspace
+
+from crudsmith.analysis.module import analyze
+from crudsmith.analysis.parse import parse_tolerant
+from crudsmith.analysis.spec import ModuleAnalysis
+from crudsmith.rules.model import RuleContext, WorkspaceView
+from crudsmith.workspace.index import IndexedFile, WorkspaceIndex
+
+_log = logging.getLogger("crudsmith.lsp.documents")
+
+
+def uri_to_path(uri: str) -> str:
+    """The file-system path of a `file:` URI (the URI itself for other schemes)."""
+    return to_fs_path(uri) or uri
+
+
+@dataclass(frozen=True, slots=True)
+class CachedDocument:
+    """One version of one document, parsed (tolerantly) and analysed."""
+
+    uri: str
+    path: str
+    version: int | None
+    text: str
+    statements: list[ast.stmt]
+    analysis: ModuleAnalysis
+
+    def indexed(self) -> IndexedFile:
+        return IndexedFile(self.path, self.statements, self.analysis)
+
+    def rule_context(self, workspace: WorkspaceView | None) -> RuleContext:
+        return RuleContext(self.path, self.text, self.statements, self.analysis, workspace)
+
+
+def build_document(uri: str, version: int | None, text: str) -> CachedDocument:
+    """Parse and analyse one text; pure and thread-safe, never raises on bad input."""
+    statements = parse_tolerant(text).statements
+    return CachedDocument(uri, uri_to_path(uri), version, text, statements, analyze(text))
+
+
+class DocumentCache:
+    """uri -> the CachedDocument of the newest version seen."""
+
+    def __init__(self, workspace: Callable[[], Workspace], index: WorkspaceIndex) -> None:
+        self._workspace = workspace
+        self._index = index
+        self._entries: dict[str, CachedDocument] = {}
+        self._lock = threading.Lock()
+
+    def get(self, uri: str) -> CachedDocument:
+        """The current version of `uri` (an unopened file is read from disk)."""
+        version, text = self.current(uri)
+        cached = self.peek(uri)
+        if cached is not None and cached.version == version and cached.text == text:
+            return cached
+        return self.build(uri, version, text)
+
+    def current(self, uri: str) -> tuple[int | None, str]:
+        """The editor's current (version, text) of `uri`; ('', None) when unreadable."""
+        document = self._workspace().get_text_document(uri)
+        try:
+            return document.version, document.source
+        except (OSError, UnicodeDecodeError) as exc:
+            _log.info("cannot read %s: %s", uri, exc)
+            return document.version, ""
+
+    def build(self, uri: str, version: int | None, text: str) -> CachedDocument:
+        """Analyse (version, text) of `uri` and keep it unless a newer version is cached."""
+        built = build_document(uri, version, text)
+        with self._lock:
+            cached = self._entries.get(uri)
+            if cached is not None and _newer(cached.version, version):
+                return built  # a newer version landed meanwhile: answer, but keep the newer
+            self._entries[uri] = built
+            if uri.startswith("file:") and built.path.endswith((".py", ".pyi")):
+                self._index.put(built.indexed())
+        return built
+
+    def peek(self, uri: str) -> CachedDocument | None:
+        with self._lock:
+            return self._entries.get(uri)
+
+    def drop(self, uri: str) -> None:
+        with self._lock:
+            self._entries.pop(uri, None)
+
+    def uris(self) -> list[str]:
+        with self._lock:
+            return list(self._entries)
+
+
+def _newer(cached: int | None, incoming: int | None) -> bool:
+    return cached is not None and incoming is not None and cached > incoming

@@ -1,0 +1,1 @@
+"""Language features; each module exposes `register(server: CrudsmithServer) -> None`."""
