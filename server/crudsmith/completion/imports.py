@@ -1,0 +1,339 @@
+"""The imports a completion needs: read from its rendered code, merged into a document.
+
+A completion template renders a whole module (imports first, like every template in
+`snippets/`). `split_module` separates the imports from the code that goes at the
+cursor; `import_edits` turns the imports the document lacks into text edits that keep
+the document's imports in ruff's isort order: a name joins an existing one-line
+`from module import ...`, a new statement goes into its section (stdlib, third party,
+first party) at its sorted place, a missing section gets its own block.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from crudsmith.analysis.spec import SourceSpan
+from crudsmith.generation.render import render
+from crudsmith.rules.model import TextEdit
+
+_FUTURE, _STD, _THIRD, _FIRST = range(4)
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportNeed:
+    """`from module import name [as alias]`, or `import module` when `name` is empty."""
+
+    module: str
+    name: str = ""
+    alias: str | None = None
+
+    @property
+    def bound(self) -> str:
+        """The name the statement binds in the importing module."""
+        if not self.name:
+            return self.alias or self.module.split(".")[0]
+        return self.alias or self.name
+
+    @property
+    def spelled(self) -> str:
+        return f"{self.name} as {self.alias}" if self.alias else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class SplitModule:
+    imports: tuple[ImportNeed, ...]
+    body: str  # the code after the module docstring and the imports
+
+
+def split_module(rendered: str) -> SplitModule:
+    """Cut a rendered module into its leading imports and the rest (docstring dropped)."""
+    statements = ast.parse(rendered).body
+    index = 0
+    if statements and _is_docstring(statements[0]):
+        index = 1
+    needs: list[ImportNeed] = []
+    last_line = statements[index - 1].end_lineno or 0 if index else 0
+    while index < len(statements):
+        stmt = statements[index]
+        if not isinstance(stmt, ast.Import | ast.ImportFrom):
+            break
+        needs.extend(_needs_of(stmt))
+        last_line = stmt.end_lineno or last_line
+        index += 1
+    lines = rendered.splitlines(keepends=True)
+    body = "".join(lines[last_line:]).strip("\n") + "\n"
+    return SplitModule(tuple(needs), body)
+
+
+class ImportPlanner:
+    """Plans the import edits of one document version (read once, used for every item)."""
+
+    def __init__(self, document: str, statements: Sequence[ast.stmt], first_party: frozenset[str]):
+        self._existing = _ExistingImports.read(document, statements)
+        self._planner = _Planner(document, self._existing, first_party)
+
+    def edits(self, needs: Iterable[ImportNeed]) -> tuple[TextEdit, ...]:
+        """Edits adding the imports of `needs` the document does not have yet."""
+        missing = [need for need in dict.fromkeys(needs) if need.bound not in self._existing.bound]
+        return self._planner.plan(missing) if missing else ()
+
+
+def import_edits(
+    document: str,
+    statements: Sequence[ast.stmt],
+    needs: Iterable[ImportNeed],
+    first_party: frozenset[str],
+) -> tuple[TextEdit, ...]:
+    """Edits adding to `document` the imports of `needs` it does not have yet.
+
+    `statements` are the document's top-level statements (as the document cache
+    parsed them). Positions are `SourceSpan`s (UTF-8 byte columns, like `ast`).
+    """
+    return ImportPlanner(document, statements, first_party).edits(needs)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
+
+
+def _needs_of(stmt: ast.Import | ast.ImportFrom) -> list[ImportNeed]:
+    if isinstance(stmt, ast.Import):
+        return [ImportNeed(alias.name, "", alias.asname) for alias in stmt.names]
+    module = "." * stmt.level + (stmt.module or "")
+    return [ImportNeed(module, alias.name, alias.asname) for alias in stmt.names]
+
+
+@dataclass(frozen=True, slots=True)
+class _Statement:
+    """A top-level import of the document, with its place and sort key."""
+
+    node: ast.Import | ast.ImportFrom
+    start: int  # code-point offsets of the statement text
+    end: int
+    module: str
+    is_from: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _ExistingImports:
+    statements: tuple[_Statement, ...]  # the document's leading import block, in order
+    bound: frozenset[str]  # every name bound at module level (imports, defs, assignments)
+    anchor: int  # where a first import block goes when there is none (after the docstring)
+
+    @classmethod
+    def read(cls, text: str, statements: Sequence[ast.stmt]) -> _ExistingImports:
+        starts = line_start_offsets(text)
+        found: list[_Statement] = []
+        bound: set[str] = set()
+        anchor = _header_end(text, starts)
+        for position, stmt in enumerate(statements):
+            if position == 0 and _is_docstring(stmt):
+                anchor = _offset(text, starts, stmt.end_lineno or 1, stmt.end_col_offset or 0)
+                continue
+            bound.update(_bound_names(stmt))
+            if isinstance(stmt, ast.Import | ast.ImportFrom):
+                start = _offset(text, starts, stmt.lineno, stmt.col_offset)
+                end = _offset(
+                    text, starts, stmt.end_lineno or stmt.lineno, stmt.end_col_offset or 0
+                )
+                module = stmt.names[0].name if isinstance(stmt, ast.Import) else _from_module(stmt)
+                found.append(_Statement(stmt, start, end, module, isinstance(stmt, ast.ImportFrom)))
+        return cls(tuple(found), frozenset(bound), anchor)
+
+
+def _from_module(stmt: ast.ImportFrom) -> str:
+    return "." * stmt.level + (stmt.module or "")
+
+
+def _bound_names(stmt: ast.stmt) -> set[str]:
+    if isinstance(stmt, ast.Import | ast.ImportFrom):
+        return {need.bound for need in _needs_of(stmt)}
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {stmt.name}
+    targets: list[ast.expr] = []
+    if isinstance(stmt, ast.Assign):
+        targets = list(stmt.targets)
+    elif isinstance(stmt, ast.AnnAssign | ast.AugAssign):
+        targets = [stmt.target]
+    return {
+        node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)
+    }
+
+
+def line_start_offsets(text: str) -> list[int]:
+    """Code-point offset of each line start (lines end at \\n, \\r\\n or \\r, like `ast`)."""
+    return [0, *(match.end() for match in _NEWLINE.finditer(text))]
+
+
+def _offset(text: str, starts: list[int], line: int, byte_col: int) -> int:
+    if line - 1 >= len(starts):
+        return len(text)
+    start = starts[line - 1]
+    end = starts[line] if line < len(starts) else len(text)
+    return start + len(text[start:end].encode("utf-8")[:byte_col].decode("utf-8", "ignore"))
+
+
+def _header_end(text: str, starts: list[int]) -> int:
+    """After a shebang / encoding comment block at the very top, else 0."""
+    offset = 0
+    for start in starts:
+        line = text[start:].split("\n", 1)[0]
+        if line.startswith(("#!", "# -*-", "# vim:")):
+            offset = start + len(line.rstrip("\r"))
+        else:
+            break
+    return offset
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def section_of(module: str, first_party: frozenset[str]) -> int:
+    root = module.split(".")[0]
+    if module == "__future__":
+        return _FUTURE
+    if module.startswith(".") or root in first_party:
+        return _FIRST
+    if root in sys.stdlib_module_names:
+        return _STD
+    return _THIRD
+
+
+class _Planner:
+    def __init__(self, text: str, existing: _ExistingImports, first_party: frozenset[str]):
+        self.text = text
+        self.existing = existing
+        self.first_party = first_party
+        self.starts = line_start_offsets(text)
+
+    def plan(self, missing: list[ImportNeed]) -> tuple[TextEdit, ...]:
+        if not self.existing.statements:
+            return (self._first_block(missing),)
+        edits: list[TextEdit] = []
+        remaining: dict[tuple[str, bool], list[ImportNeed]] = {}
+        for need in missing:
+            remaining.setdefault((need.module, bool(need.name)), []).append(need)
+        inserts: dict[int, list[tuple[int, tuple[int, int, str], str]]] = {}
+        for (module, is_from), group in remaining.items():
+            merged = self._merge(module, group) if is_from else None
+            if merged is not None:
+                edits.append(merged)
+                continue
+            text = self._statement_text(module, [n.spelled for n in group] if is_from else [])
+            key = (section_of(module, self.first_party), int(is_from), module.lower())
+            offset, mode = self._place(key)
+            inserts.setdefault(offset, []).append((mode, key, text))
+        edits.extend(self._insert_edit(offset, items) for offset, items in inserts.items())
+        return tuple(edits)
+
+    # A name joins an existing one-line `from module import a, b` without comments.
+    def _merge(self, module: str, group: list[ImportNeed]) -> TextEdit | None:
+        for stmt in self.existing.statements:
+            node = stmt.node
+            if not isinstance(node, ast.ImportFrom) or stmt.module != module:
+                continue
+            segment = self.text[stmt.start : stmt.end]
+            if "#" in segment or "\n" in segment or any(a.name == "*" for a in node.names):
+                continue
+            names = [need.spelled for need in _needs_of(node)] + [n.spelled for n in group]
+            return self._edit(stmt.start, stmt.end, self._statement_text(module, names))
+        return None
+
+    # Modes order the texts inserted at one offset: an earlier section before a statement,
+    # then statements of its own section; after a statement, its section then a later one.
+    _BEFORE, _AFTER, _NEW_BEFORE, _NEW_AFTER = range(4)
+
+    def _place(self, key: tuple[int, int, str]) -> tuple[int, int]:
+        statements = self.existing.statements
+        keys = [
+            (section_of(s.module, self.first_party), int(s.is_from), s.module.lower())
+            for s in statements
+        ]
+        same = [i for i, k in enumerate(keys) if k[0] == key[0]]
+        if same:
+            later = [i for i in same if keys[i] > key]
+            if later:
+                return statements[later[0]].start, self._BEFORE
+            return statements[same[-1]].end, self._AFTER
+        later_sections = [i for i, k in enumerate(keys) if k[0] > key[0]]
+        if later_sections:
+            return statements[later_sections[0]].start, self._NEW_BEFORE
+        return statements[-1].end, self._NEW_AFTER
+
+    def _insert_edit(
+        self, offset: int, items: list[tuple[int, tuple[int, int, str], str]]
+    ) -> TextEdit:
+        parts: list[str] = []
+        for mode in (self._NEW_BEFORE, self._BEFORE, self._AFTER, self._NEW_AFTER):
+            chosen = sorted((key, text) for m, key, text in items if m == mode)
+            if not chosen:
+                continue
+            texts = [text for _, text in chosen]
+            if mode == self._BEFORE:
+                parts.append("".join(t + "\n" for t in texts))
+            elif mode == self._AFTER:
+                parts.append("".join("\n" + t for t in texts))
+            else:
+                block = _sectioned([(key[0], text) for key, text in chosen])
+                parts.append(block + "\n\n" if mode == self._NEW_BEFORE else "\n\n" + block)
+        return self._edit(offset, offset, "".join(parts))
+
+    def _first_block(self, missing: list[ImportNeed]) -> TextEdit:
+        sections: dict[int, list[tuple[str, str]]] = {_STD: [], _THIRD: [], _FIRST: []}
+        for need in missing:
+            section = max(section_of(need.module, self.first_party), _STD)
+            sections[section].append((need.module, need.spelled))
+        block = render(
+            "completions/import_block.py.j2",
+            std=sections[_STD],
+            third=sections[_THIRD],
+            first=sections[_FIRST],
+        ).strip("\n")
+        anchor = self.existing.anchor
+        if anchor == 0:
+            return self._edit(0, 0, block + "\n\n\n")
+        return self._edit(anchor, anchor, "\n\n" + block)
+
+    def _statement_text(self, module: str, names: list[str]) -> str:
+        return _statement_text(module, tuple(names))
+
+    def _edit(self, start: int, end: int, new_text: str) -> TextEdit:
+        return TextEdit(span=_span(self.text, self.starts, start, end), new_text=new_text)
+
+
+@lru_cache(maxsize=1024)
+def _statement_text(module: str, names: tuple[str, ...]) -> str:
+    return render("completions/import_from.py.j2", module=module, names=list(names)).strip("\n")
+
+
+def _sectioned(items: list[tuple[int, str]]) -> str:
+    sections: dict[int, list[str]] = {}
+    for section, text in items:
+        sections.setdefault(section, []).append(text)
+    return "\n\n".join("\n".join(texts) for _, texts in sorted(sections.items()))
+
+
+def _span(text: str, starts: list[int], start: int, end: int) -> SourceSpan:
+    line, col = _line_col(text, starts, start)
+    end_line, end_col = _line_col(text, starts, end)
+    return SourceSpan(line, col, end_line, end_col)
+
+
+def _line_col(text: str, starts: list[int], offset: int) -> tuple[int, int]:
+    """1-based line and UTF-8 byte column of a code-point offset (as `ast`)."""
+    index = bisect.bisect_right(starts, offset) - 1
+    return index + 1, len(text[starts[index] : offset].encode("utf-8", "surrogatepass"))
