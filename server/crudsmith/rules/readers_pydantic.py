@@ -1,0 +1,476 @@
+"""Readers shared by the Pydantic (CSM2xx) and security (CSM3xx) rules.
+
+Everything is read from `ast` by shape and by name as written; nothing is
+imported. Helpers here answer "which classes are Pydantic models here or in
+the workspace", "what type does this name have inside this function", and
+build the small text edits the fixes share (an added import, a node's text).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+from crudsmith.analysis.spec import ModelSpec, SourceSpan
+from crudsmith.rules.fastapi_ast import (
+    Endpoint,
+    FunctionNode,
+    dotted_name,
+    iter_endpoints,
+    last_name,
+    pydantic_classes,
+)
+from crudsmith.rules.model import RuleContext, TextEdit
+
+SETTINGS_ROOTS = frozenset({"BaseSettings"})
+PYDANTIC_BASES = frozenset({"BaseModel", "BaseSettings", "SQLModel", "RootModel", "Generic"})
+SESSION_NAMES = frozenset({"db", "session", "db_session", "sess", "s"})
+NONE_TYPES = frozenset({"None", "NoneType"})
+
+
+def node_span(node: ast.AST) -> SourceSpan:
+    """The `ast` span of a node (statement, expression, keyword, alias, arg)."""
+    return SourceSpan(
+        node.lineno,  # type: ignore[attr-defined]
+        node.col_offset,  # type: ignore[attr-defined]
+        node.end_lineno or node.lineno,  # type: ignore[attr-defined]
+        node.end_col_offset or 0,  # type: ignore[attr-defined]
+    )
+
+
+def point(line: int, col: int) -> SourceSpan:
+    return SourceSpan(line, col, line, col)
+
+
+def insert_at_end(node: ast.AST, text: str) -> TextEdit:
+    span = node_span(node)
+    return TextEdit(point(span.end_line, span.end_col), text)
+
+
+def source_of(ctx: RuleContext, node: ast.AST) -> str:
+    return ast.get_source_segment(ctx.source, node) or ""
+
+
+def line_indent(ctx: RuleContext, line: int) -> str:
+    text = _line(ctx.source, line)
+    return text[: len(text) - len(text.lstrip(" \t"))]
+
+
+def _line(source: str, line: int) -> str:
+    lines = source.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def whole_lines_span(node: ast.stmt) -> SourceSpan:
+    """From the start of the node's first line to the start of the line after it."""
+    end = node.end_lineno or node.lineno
+    return SourceSpan(node.lineno, 0, end + 1, 0)
+
+
+# ---------------------------------------------------------------- classes
+
+
+@dataclass(frozen=True, slots=True)
+class ClassIndex:
+    """Pydantic classes of the file and of the workspace, and the ORM model names."""
+
+    local: dict[str, ast.ClassDef]  # this file's Pydantic classes
+    workspace: dict[str, ast.ClassDef]  # other files' Pydantic classes (first seen wins)
+    orm_models: dict[str, ModelSpec]  # file + workspace models by class name
+
+    def pydantic(self, name: str) -> ast.ClassDef | None:
+        if name in self.orm_models and name not in self.local:
+            return None
+        return self.local.get(name) or self.workspace.get(name)
+
+    def is_pydantic(self, name: str) -> bool:
+        return self.pydantic(name) is not None
+
+    def bases_chain(self, cls: ast.ClassDef) -> Iterator[ast.ClassDef]:
+        """The class and its Pydantic ancestors that are known here (no cycles)."""
+        seen: set[str] = set()
+        todo = [cls]
+        while todo:
+            current = todo.pop()
+            if current.name in seen:
+                continue
+            seen.add(current.name)
+            yield current
+            for base in current.bases:
+                parent = self.pydantic(last_name(base))
+                if parent is not None:
+                    todo.append(parent)
+
+    def root_names(self, cls: ast.ClassDef) -> set[str]:
+        """The last names of every base in the known chain (BaseModel, BaseSettings, ...)."""
+        return {last_name(base) for known in self.bases_chain(cls) for base in known.bases}
+
+    def is_settings(self, cls: ast.ClassDef) -> bool:
+        return bool(self.root_names(cls) & SETTINGS_ROOTS)
+
+    def chain_fully_known(self, cls: ast.ClassDef) -> bool:
+        """Every base of the chain is a Pydantic root or a known Pydantic class."""
+        for known in self.bases_chain(cls):
+            for base in known.bases:
+                name = last_name(base)
+                if name not in PYDANTIC_BASES and not self.is_pydantic(name):
+                    return False
+        return True
+
+
+T = TypeVar("T")
+_MEMO: dict[tuple[int, str], tuple[list[ast.stmt], object]] = {}
+_MEMO_LIMIT = 20_000
+
+
+def memo(statements: list[ast.stmt], key: str, compute: Callable[[list[ast.stmt]], T]) -> T:
+    """`compute(statements)`, remembered per statements list (workspace files are parsed once
+    and shared, so a rule asking about every file of the workspace for every file it checks
+    reads each file once)."""
+    slot = (id(statements), key)
+    entry = _MEMO.get(slot)
+    if entry is not None and entry[0] is statements:
+        return entry[1]  # type: ignore[return-value]
+    value = compute(statements)
+    if len(_MEMO) >= _MEMO_LIMIT:
+        _MEMO.clear()
+    _MEMO[slot] = (statements, value)
+    return value
+
+
+def class_index(ctx: RuleContext) -> ClassIndex:
+    local = pydantic_classes(ctx.statements)
+    workspace: dict[str, ast.ClassDef] = {}
+    orm = {model.name: model for model in ctx.analysis.models}
+    if ctx.workspace is not None:
+        for path, statements in ctx.workspace.file_trees():
+            if path == ctx.path:
+                continue
+            for name, cls in memo(statements, "pydantic", pydantic_classes).items():
+                workspace.setdefault(name, cls)
+        for _path, model in ctx.workspace.models():
+            orm.setdefault(model.name, model)
+    imported = {spec.alias or spec.name for spec in ctx.analysis.imports}
+    # A workspace class only counts where this file can see its name.
+    visible = {name: cls for name, cls in workspace.items() if name in imported}
+    return ClassIndex(local, visible, orm)
+
+
+def is_imported_from(ctx: RuleContext, name: str, modules: Iterable[str]) -> bool:
+    """`name` is bound here by `from <module> import name` for one of `modules`."""
+    wanted = set(modules)
+    return any(
+        (spec.alias or spec.name) == name and spec.name == name and spec.module in wanted
+        for spec in ctx.analysis.imports
+    )
+
+
+def imports_module(ctx: RuleContext, prefix: str) -> bool:
+    return any(
+        spec.module == prefix
+        or spec.module.startswith(prefix + ".")
+        or (not spec.module and spec.name.split(".")[0] == prefix)
+        for spec in ctx.analysis.imports
+    )
+
+
+# ---------------------------------------------------------------- annotations
+
+
+def annotation_names(node: ast.expr | None) -> list[str]:
+    """The class names an annotation mentions (`Annotated[X, ...]` keeps X only)."""
+    if node is None:
+        return []
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            parsed = ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            return []
+        return annotation_names(parsed)
+    if isinstance(node, ast.Subscript) and last_name(node.value) == "Annotated":
+        inner = node.slice
+        first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+        return annotation_names(first)
+    if isinstance(node, ast.Subscript):
+        return annotation_names(node.value) + annotation_names(node.slice)
+    if isinstance(node, ast.Tuple):
+        return [name for elt in node.elts for name in annotation_names(elt)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return annotation_names(node.left) + annotation_names(node.right)
+    if isinstance(node, ast.Constant) and node.value is None:
+        return ["None"]
+    name = last_name(node)
+    return [name] if name else []
+
+
+def is_optional(node: ast.expr) -> bool:
+    """`Optional[X]`, `X | None`, `Union[X, None]` (also inside `Annotated[...]`)."""
+    if isinstance(node, ast.Subscript):
+        head = last_name(node.value)
+        if head == "Optional":
+            return True
+        if head == "Annotated":
+            inner = node.slice
+            first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+            return is_optional(first)
+        if head == "Union":
+            return any(_is_none(elt) for elt in _elts(node.slice))
+        return False
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return any(_is_none(part) or is_optional(part) for part in (node.left, node.right))
+    return False
+
+
+def _elts(node: ast.expr) -> list[ast.expr]:
+    return list(node.elts) if isinstance(node, ast.Tuple) else [node]
+
+
+def _is_none(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Constant) and node.value is None) or last_name(node) in NONE_TYPES
+
+
+def class_fields(cls: ast.ClassDef) -> Iterator[ast.AnnAssign]:
+    """The annotated fields of a class body (ClassVar excluded)."""
+    for stmt in cls.body:
+        if (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.target, ast.Name)
+            and "ClassVar" not in annotation_names(stmt.annotation)
+            and not stmt.target.id.startswith("_")
+            and stmt.target.id != "model_config"
+        ):
+            yield stmt
+
+
+def model_config_call(cls: ast.ClassDef) -> ast.Call | None:
+    """The `ConfigDict(...)` / `SettingsConfigDict(...)` / `dict(...)` of `model_config = ...`."""
+    for stmt in cls.body:
+        target: ast.expr | None = None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+        elif isinstance(stmt, ast.AnnAssign):
+            target = stmt.target
+        if isinstance(target, ast.Name) and target.id == "model_config":
+            value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None
+            if isinstance(value, ast.Call):
+                return value
+    return None
+
+
+def has_model_config(cls: ast.ClassDef) -> bool:
+    for stmt in cls.body:
+        targets: list[ast.expr] = []
+        if isinstance(stmt, ast.Assign):
+            targets = list(stmt.targets)
+        elif isinstance(stmt, ast.AnnAssign):
+            targets = [stmt.target]
+        if any(isinstance(t, ast.Name) and t.id == "model_config" for t in targets):
+            return True
+    return False
+
+
+def config_class(cls: ast.ClassDef) -> ast.ClassDef | None:
+    for stmt in cls.body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+            return stmt
+    return None
+
+
+def is_true(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+# ---------------------------------------------------------------- local types
+
+
+def local_types(func: FunctionNode, index: ClassIndex, owner: str | None = None) -> dict[str, str]:
+    """Names inside `func` whose Pydantic class is known: annotated parameters,
+    variables assigned from a model's constructor or `model_validate`, `self`/`cls`.
+
+    A name assigned more than once with different types is dropped (unknown).
+    """
+    types: dict[str, str] = {}
+    conflicts: set[str] = set()
+    args = func.args
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+        known = [name for name in annotation_names(arg.annotation) if index.is_pydantic(name)]
+        if len(known) == 1:
+            types[arg.arg] = known[0]
+    if owner is not None and args.args:
+        first = args.args[0].arg
+        if first in ("self", "cls"):
+            types[first] = owner
+    for node in ast.walk(func):
+        target, value = _simple_assignment(node)
+        if target is None or value is None:
+            continue
+        produced = constructed_class(value, index)
+        if produced is None:
+            if target in types and target not in _param_names(func):
+                conflicts.add(target)
+            continue
+        if types.get(target, produced) != produced:
+            conflicts.add(target)
+        types[target] = produced
+    for name in conflicts:
+        types.pop(name, None)
+    return types
+
+
+def _param_names(func: FunctionNode) -> set[str]:
+    args = func.args
+    return {arg.arg for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+
+
+def _simple_assignment(node: ast.AST) -> tuple[str | None, ast.expr | None]:
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id, node.value
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return node.target.id, node.value
+    return None, None
+
+
+CONSTRUCTORS = frozenset(
+    {
+        "model_validate",
+        "model_validate_json",
+        "model_construct",
+        "parse_obj",
+        "parse_raw",
+        "from_orm",
+        "construct",
+        "model_copy",
+    }
+)
+
+
+def constructed_class(value: ast.expr, index: ClassIndex) -> str | None:
+    """`X(...)`, `X.model_validate(...)`, `X.parse_obj(...)` -> "X" for a known Pydantic X."""
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
+    if isinstance(func, ast.Name) and index.is_pydantic(func.id):
+        return func.id
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr in CONSTRUCTORS
+        and isinstance(func.value, ast.Name)
+        and index.is_pydantic(func.value.id)
+    ):
+        return func.value.id
+    return None
+
+
+def functions_with_owner(
+    statements: list[ast.stmt],
+) -> Iterator[tuple[FunctionNode, ast.ClassDef | None]]:
+    """Module-level functions and methods of module-level classes, with the class."""
+    for stmt in statements:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield stmt, None
+        elif isinstance(stmt, ast.ClassDef):
+            for inner in stmt.body:
+                if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef):
+                    yield inner, stmt
+
+
+# ---------------------------------------------------------------- endpoints
+
+
+def endpoint_body_models(endpoint: Endpoint, index: ClassIndex) -> list[str]:
+    """Pydantic classes that are request bodies of the endpoint (annotated parameters)."""
+    found: list[str] = []
+    args = endpoint.func.args
+    for arg in [*args.args, *args.kwonlyargs]:
+        for name in annotation_names(arg.annotation):
+            if index.is_pydantic(name) and name not in found:
+                found.append(name)
+    return found
+
+
+def response_models(endpoint: Endpoint) -> list[tuple[str, ast.expr]]:
+    """The class names of `response_model=` or, without it, of the return annotation."""
+    explicit = endpoint.keyword("response_model")
+    node = explicit if explicit is not None else endpoint.func.returns
+    if node is None:
+        return []
+    return [(name, node) for name in annotation_names(node) if name not in NONE_TYPES]
+
+
+def all_endpoints(ctx: RuleContext) -> list[Endpoint]:
+    return list(iter_endpoints(ctx.statements))
+
+
+def names_in(node: ast.AST) -> Iterator[str]:
+    """Every Name id and dotted attribute chain under `node`."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            yield sub.id
+        elif isinstance(sub, ast.Attribute):
+            dotted = dotted_name(sub)
+            if dotted:
+                yield dotted
+            yield sub.attr
+
+
+# ---------------------------------------------------------------- imports
+
+
+def import_edit(ctx: RuleContext, module: str, name: str) -> TextEdit | None:
+    """An edit that makes `from module import name` available, or None when it is.
+
+    Extends a one-line `from module import a, b` when there is one; otherwise adds
+    a line after the last module-level import (or the docstring).
+    """
+    last_import: ast.stmt | None = None
+    docstring: ast.stmt | None = None
+    for index, stmt in enumerate(ctx.statements):
+        if (
+            index == 0
+            and isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+        ):
+            docstring = stmt
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
+            last_import = stmt
+        if (
+            isinstance(stmt, ast.ImportFrom)
+            and stmt.module == module
+            and stmt.level == 0
+            and any(alias.name == name and alias.asname is None for alias in stmt.names)
+        ):
+            return None
+    for stmt in ctx.statements:
+        if (
+            isinstance(stmt, ast.ImportFrom)
+            and stmt.module == module
+            and stmt.level == 0
+            and stmt.lineno == stmt.end_lineno
+            and not any(alias.name == "*" for alias in stmt.names)
+        ):
+            return insert_at_end(stmt.names[-1], f", {name}")
+    anchor = last_import or docstring
+    line = (anchor.end_lineno or anchor.lineno) + 1 if anchor is not None else 1
+    return TextEdit(point(line, 0), f"from {module} import {name}\n")
+
+
+def ensure_trailing_newline(ctx: RuleContext, edit: TextEdit) -> TextEdit:
+    """An import added after the last line of a file without a final newline needs one."""
+    lines = ctx.source.splitlines()
+    if edit.span.line > len(lines) and ctx.source and not ctx.source.endswith(("\n", "\r")):
+        return TextEdit(edit.span, "\n" + edit.new_text)
+    return edit
+
+
+def with_import(ctx: RuleContext, edits: list[TextEdit], module: str, name: str) -> list[TextEdit]:
+    edit = import_edit(ctx, module, name)
+    if edit is not None:
+        edits.append(ensure_trailing_newline(ctx, edit))
+    return edits
