@@ -3,12 +3,17 @@
 Every test using `editor` (or `client`) runs twice: with VS Code's client capabilities
 (UTF-16 positions, push diagnostics, dynamic file watching) and with Neovim 0.11's (UTF-8
 positions, pull diagnostics). Mark async tests with `pytestmark = pytest.mark.asyncio`.
+Use the fixtures only (no `from conftest import ...`: conftest modules may clash by name):
 
-    async def test_x(editor: Editor, tmp_path: Path) -> None:
-        root = copy_example(tmp_path, "blog")
+    async def test_x(editor, tmp_path: Path) -> None:
+        root = editor.example(tmp_path, "blog")          # tmp/blog/app/models.py
         await editor.initialize(root, options={"layout": "package"})
-        uri = await editor.open(root / "models.py")
-        diagnostics = await editor.diagnostics(uri)
+        uri = await editor.open(root / "app" / "models.py")
+        diagnostics = await editor.diagnostics(uri)      # pulled or pushed, per profile
+        actions = await editor.client.text_document_code_action_async(...)
+
+`editor.client` is pytest-lsp's LanguageClient; `editor.encoding` the negotiated position
+encoding ("utf-16" or "utf-8"); `editor.texts[uri]` the text the server holds.
 """
 
 from __future__ import annotations
@@ -81,6 +86,16 @@ class Editor:
         self.result: types.InitializeResult | None = None
         self.versions: dict[str, int] = {}
         self.texts: dict[str, str] = {}
+
+    # ---------------------------------------------------------------- helpers
+
+    @staticmethod
+    def uri(path: Path) -> str:
+        return uri(path)
+
+    @staticmethod
+    def example(tmp_path: Path, name: str, target: str = "app") -> Path:
+        return copy_example(tmp_path, name, target)
 
     # ---------------------------------------------------------------- session
 

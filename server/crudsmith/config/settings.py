@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from crudsmith.config import ConfigError
+from crudsmith.config.lint import LintSettings, parse_lint_settings
 
 Layout = Literal["package", "single-file"]
 LAYOUTS: tuple[Layout, ...] = ("package", "single-file")
 PAGE_LIMIT = 1000
 NAME_KEYS = ("base", "create", "update", "public", "page")
-# Rule-selection keys: passed through (merged per key across layers) to the lint settings.
-LINT_KEYS = ("select", "ignore", "extend-select", "severity")
+# Rule-selection keys (and `exclude`), parsed by crudsmith.config.lint per layer.
+LINT_KEYS = ("select", "ignore", "extend-select", "extendSelect", "extend_select", "severity")
 _KNOWN = frozenset({"layout", "async", "auth", "exclude", "pagination", "names", *LINT_KEYS})
 
 
@@ -58,9 +59,12 @@ class Settings:
     auth: bool = True
     pagination: Pagination = field(default_factory=Pagination)
     names: NamePatterns = field(default_factory=NamePatterns)
-    exclude: tuple[str, ...] = ()
-    # select / ignore / extend-select / severity as merged from every layer, keys normalised.
-    lint_options: Mapping[str, Any] = field(default_factory=dict)
+    lint: LintSettings = field(default_factory=LintSettings)
+
+    @property
+    def exclude(self) -> tuple[str, ...]:
+        """Globs (relative to the workspace root) of files crudsmith neither indexes nor checks."""
+        return self.lint.excluded_globs
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +130,6 @@ def apply_layer(
     settings: Settings, values: Mapping[str, Any], source: str, errors: list[ConfigError]
 ) -> Settings:
     """`settings` overridden by the valid keys of `values`; problems appended to `errors`."""
-    values = _normalise_keys(values)
     report = _Reporter(source, errors)
     changes: dict[str, Any] = {}
     if "layout" in values:
@@ -139,25 +142,21 @@ def apply_layer(
         )
     if "auth" in values:
         changes["auth"] = report.check("auth", values["auth"], settings.auth, _bool, "true/false")
-    if "exclude" in values:
-        changes["exclude"] = report.check(
-            "exclude", values["exclude"], settings.exclude, _strings, "a list of glob strings"
-        )
     if "pagination" in values:
         changes["pagination"] = _pagination(values["pagination"], settings.pagination, report)
     if "names" in values:
         changes["names"] = _names(values["names"], settings.names, report)
-    lint = {key: values[key] for key in LINT_KEYS if key in values}
+    lint = {key: values[key] for key in (*LINT_KEYS, "exclude") if key in values}
     if lint:
-        changes["lint_options"] = {**settings.lint_options, **lint}
+        try:
+            changes["lint"] = settings.lint.overlay(parse_lint_settings(lint))
+        except ConfigError as exc:
+            report.errors.append(
+                ConfigError(
+                    f"crudsmith setting {exc} ({source}); keeping the previous rule selection"
+                )
+            )
     return replace(settings, **changes)
-
-
-def _normalise_keys(values: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(values)
-    if "extendSelect" in out:
-        out["extend-select"] = out.pop("extendSelect")
-    return out
 
 
 class _Reporter:
@@ -195,12 +194,6 @@ def _bool(value: object) -> bool:
 
 def _optional_bool(value: object) -> bool | None:
     return None if value is None or value == "auto" else _bool(value)
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise TypeError(value)
-    return tuple(value)
 
 
 def _page_size(value: object) -> int:
@@ -258,4 +251,4 @@ def _name_pattern(value: object) -> str:
 
 def unknown_keys(values: Mapping[str, Any]) -> list[str]:
     """Keys crudsmith does not know (editors send their own keys too: reported, not fatal)."""
-    return sorted(set(_normalise_keys(values)) - _KNOWN)
+    return sorted(set(values) - _KNOWN)

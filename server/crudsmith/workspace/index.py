@@ -11,7 +11,7 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from crudsmith.analysis.module import analyze
+from crudsmith.analysis.module import analyze_parsed
 from crudsmith.analysis.parse import parse_tolerant
 from crudsmith.analysis.spec import ModelSpec, ModuleAnalysis
 
@@ -28,8 +28,9 @@ class WorkspaceIndex:
         self._files: dict[str, IndexedFile] = {}
 
     def update(self, path: str, text: str) -> IndexedFile:
-        """(Re)index `path` from `text`; never raises."""
-        entry = IndexedFile(path, parse_tolerant(text).statements, analyze(text))
+        """(Re)index `path` from `text` (parsed once); never raises."""
+        parsed = parse_tolerant(text)
+        entry = IndexedFile(path, parsed.statements, analyze_parsed(text, parsed))
         self._files[path] = entry
         return entry
 

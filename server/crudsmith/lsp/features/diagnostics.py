@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
+from crudsmith.config.lint import LintSettings
 from crudsmith.lsp import positions
 from crudsmith.lsp.documents import CachedDocument
 from crudsmith.lsp.safety import safe
 from crudsmith.lsp.server import CrudsmithServer, DocumentEvent
-from crudsmith.rules import registry
+from crudsmith.rules import engine
 from crudsmith.rules.model import Finding, Fix, Severity
+from crudsmith.workspace import scan
 from crudsmith.workspace.index import WorkspaceIndex
 
 _log = logging.getLogger("crudsmith.lsp.diagnostics")
@@ -40,13 +43,11 @@ _SEVERITY = {
 # --------------------------------------------------------------------------- pure parts
 
 
-def findings_for(document: CachedDocument, index: WorkspaceIndex | None) -> list[Finding]:
-    """Every registered rule's findings on one document (rules that raise yield nothing)."""
-    context = document.rule_context(index)
-    found: list[Finding] = []
-    for rule in registry.all_rules():
-        found.extend(registry.run_rule(rule, context))
-    return found
+def findings_for(
+    document: CachedDocument, index: WorkspaceIndex | None, lint: LintSettings
+) -> list[Finding]:
+    """The selected rules' findings on one document (select/ignore/severity/noqa applied)."""
+    return engine.check(document.rule_context(index), lint)
 
 
 def to_diagnostic(finding: Finding, text: str, encoding: positions.Encoding) -> types.Diagnostic:
@@ -82,9 +83,24 @@ def fix_data(fix: Fix, text: str, encoding: positions.Encoding) -> dict[str, Any
 
 
 def diagnostics_for(
-    document: CachedDocument, index: WorkspaceIndex | None, encoding: positions.Encoding
+    document: CachedDocument,
+    index: WorkspaceIndex | None,
+    lint: LintSettings,
+    encoding: positions.Encoding,
 ) -> list[types.Diagnostic]:
-    return [to_diagnostic(f, document.text, encoding) for f in findings_for(document, index)]
+    findings = findings_for(document, index, lint)
+    return [to_diagnostic(finding, document.text, encoding) for finding in findings]
+
+
+def is_excluded(path: str, root: Path | None, patterns: tuple[str, ...]) -> bool:
+    """Whether the configured `exclude` globs cover `path` (relative to the workspace root)."""
+    if root is None or not patterns:
+        return False
+    try:
+        relative = Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return False
+    return scan.is_excluded(relative, patterns)
 
 
 # --------------------------------------------------------------------------- the feature
@@ -160,13 +176,17 @@ class Diagnostics:
         cached = documents.peek(uri)
         encoding = self.server.encoding
         index = self.server.index
+        settings = self.server.settings
+        root = self.server.workspace_root
 
         def work() -> list[types.Diagnostic]:
             fresh = cached is not None and cached.version == version and cached.text == text
             document = (
                 cached if fresh and cached is not None else documents.build(uri, version, text)
             )
-            return diagnostics_for(document, index, encoding)
+            if is_excluded(document.path, root, settings.exclude):
+                return []
+            return diagnostics_for(document, index, settings.lint, encoding)
 
         return version, await asyncio.to_thread(work)
 
