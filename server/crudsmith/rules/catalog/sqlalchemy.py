@@ -1,0 +1,597 @@
+"""CSM4xx: SQLAlchemy sessions, queries and async in FastAPI code.
+
+Sessions are recognised by shape and by name: a parameter typed `Session` /
+`AsyncSession` or an `Annotated[Session, ...]` alias (in this file or anywhere in
+the workspace), `Depends(get_db)` on a sync provider, a receiver named `db` /
+`session`. The user's code is never imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from crudsmith.rules.fastapi_ast import (
+    Endpoint,
+    FunctionNode,
+    assigned_calls,
+    dotted_name,
+    iter_endpoints,
+    last_name,
+)
+from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
+from crudsmith.rules.readers_rest import (
+    DEPENDENCY_MARKERS,
+    Param,
+    annotated_parts,
+    awaits_anything,
+    bound_import,
+    chain_root_call,
+    ensure_import,
+    imports_fastapi,
+    is_session_like,
+    line_indent,
+    node_span,
+    params,
+    type_names,
+    walk_body,
+)
+from crudsmith.rules.registry import rule
+
+_NON_SQL_SESSION_MODULES = frozenset({"requests", "aiohttp", "httpx", "boto3", "botocore", "neo4j"})
+_FACTORY_CALLS = frozenset({"sessionmaker", "async_sessionmaker", "scoped_session"})
+_FACTORY_NAME = re.compile(r"(?i)^(async_?)?session(_?local|_?maker|_?factory)?$")
+
+
+def _label(ep: Endpoint) -> str:
+    return f"`{ep.func.name}` ({ep.method.upper()} {ep.path or '<path>'})"
+
+
+# --- what the file and the workspace know about sessions ----------------------------------------
+
+
+@dataclass(slots=True)
+class _SessionFacts:
+    """Names that denote a sync session: `Annotated[Session, ...]` aliases and sync providers."""
+
+    aliases: set[str] = field(default_factory=set)
+    providers: set[str] = field(default_factory=set)
+
+
+def _is_sync_session_type(node: ast.expr | None) -> bool:
+    names = type_names(node)
+    return "Session" in names and "AsyncSession" not in names
+
+
+def _factories(statements: list[ast.stmt]) -> set[str]:
+    found: set[str] = set()
+    for callee in _FACTORY_CALLS:
+        found.update(assigned_calls(statements, callee))
+    return found
+
+
+def _is_session_factory_call(node: ast.expr | None, factories: set[str]) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    name = last_name(node.func)
+    return name in factories or name == "Session" or bool(_FACTORY_NAME.match(name))
+
+
+def _collect_facts(statements: list[ast.stmt], facts: _SessionFacts) -> None:
+    factories = _factories(statements)
+    for stmt in statements:
+        value: ast.expr | None = None
+        target: ast.expr | None = None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+        elif isinstance(stmt, ast.AnnAssign):
+            target, value = stmt.target, stmt.value
+        if isinstance(target, ast.Name) and value is not None:
+            parts = annotated_parts(value)
+            if parts is not None and _is_sync_session_type(parts[0]):
+                facts.aliases.add(target.id)
+        if isinstance(stmt, ast.FunctionDef) and _is_sync_provider(stmt, factories):
+            facts.providers.add(stmt.name)
+
+
+def _is_sync_provider(func: ast.FunctionDef, factories: set[str]) -> bool:
+    if func.returns is not None:
+        return _is_sync_session_type(func.returns)
+    for node in walk_body(func):
+        if isinstance(node, ast.Yield | ast.Return) and _is_session_factory_call(
+            node.value, factories
+        ):
+            return True
+        if isinstance(node, ast.withitem) and _is_session_factory_call(
+            node.context_expr, factories
+        ):
+            return True
+        if isinstance(node, ast.Assign) and _is_session_factory_call(node.value, factories):
+            return True
+    return False
+
+
+def _session_facts(ctx: RuleContext, wanted: set[str]) -> _SessionFacts:
+    """Facts from this file; the workspace is read only when a wanted name is not defined here."""
+    facts = _SessionFacts()
+    _collect_facts(ctx.statements, facts)
+    if ctx.workspace is None or not (wanted - facts.aliases - facts.providers):
+        return facts
+    for path, statements in ctx.workspace.file_trees():
+        if path != ctx.path:
+            _collect_facts(statements, facts)
+    return facts
+
+
+# --- CSM401 --------------------------------------------------------------------------------------
+
+
+def _depends_target(param: Param) -> str | None:
+    for marker in param.markers():
+        if last_name(marker.func) in DEPENDENCY_MARKERS and marker.args:
+            return last_name(marker.args[0]) or None
+    return None
+
+
+def _sync_session_param(param: Param, facts: _SessionFacts, session_module_ok: bool) -> bool:
+    names = type_names(param.base_type())
+    if "Session" in names and session_module_ok:
+        return True
+    if names & facts.aliases or type_names(param.annotation) & facts.aliases:
+        return True
+    target = _depends_target(param)
+    return target is not None and target in facts.providers
+
+
+def _async_fix(ctx: RuleContext, func: FunctionNode) -> Fix | None:
+    if awaits_anything(func):
+        return None
+    lines = ctx.source.splitlines()
+    if func.lineno > len(lines):
+        return None
+    raw = lines[func.lineno - 1].encode("utf-8")[func.col_offset :]
+    match = re.match(rb"async\s+def\b", raw)
+    if match is None:
+        return None
+    start = node_span(func)
+    span = type(start)(
+        func.lineno, func.col_offset, func.lineno, func.col_offset + len(match.group())
+    )
+    return Fix(f"Make `{func.name}` a plain `def`", (TextEdit(span, "def"),))
+
+
+@rule(
+    "CSM401",
+    "async-endpoint-sync-session",
+    "An `async def` endpoint uses a sync SQLAlchemy Session and blocks the event loop.",
+    Severity.WARNING,
+    """FastAPI runs `async def` endpoints on the event loop and plain `def` endpoints in a
+thread pool. A sync `Session` does blocking I/O: inside `async def` every query
+stalls every other request. Use `def` with a sync `Session`, or `async def` with an
+`AsyncSession` and `await`. The fix turns the endpoint into a plain `def` when it
+awaits nothing.
+
+Bad:
+
+```python
+@router.get("/users/{user_id}")
+async def get_user(user_id: int, db: Session = Depends(get_db)) -> UserPublic:
+    return get_user_or_404(db, user_id)
+```
+
+Good:
+
+```python
+@router.get("/users/{user_id}")
+def get_user(user_id: int, db: SessionDep) -> UserPublic:
+    return get_user_or_404(db, user_id)
+```
+""",
+    fixable=True,
+)
+def async_endpoint_sync_session(ctx: RuleContext) -> Iterator[Finding]:
+    if not imports_fastapi(ctx):
+        return
+    endpoints = [ep for ep in iter_endpoints(ctx.statements) if ep.is_async]
+    if not endpoints:
+        return
+    wanted: set[str] = set()
+    for ep in endpoints:
+        for param in params(ep.func):
+            wanted.update(type_names(param.annotation) - {"Annotated"})
+            wanted.add(_depends_target(param) or "")
+    facts = _session_facts(ctx, wanted - {""})
+    session_module = bound_import(ctx, "Session")
+    session_module_ok = session_module is None or (
+        session_module.split(".")[0] not in _NON_SQL_SESSION_MODULES
+    )
+    for ep in endpoints:
+        for param in params(ep.func):
+            if _sync_session_param(param, facts, session_module_ok):
+                message = f"async {_label(ep)} uses the sync Session `{param.name}`"
+                span = node_span(param.arg)
+                fix = _async_fix(ctx, ep.func)
+                yield Finding("CSM401", message, span, Severity.WARNING, fix)
+                break
+
+
+# --- CSM402 --------------------------------------------------------------------------------------
+
+_CHAIN_METHODS = {
+    "filter": "where",
+    "where": "where",
+    "filter_by": "filter_by",
+    "order_by": "order_by",
+    "offset": "offset",
+    "limit": "limit",
+    "join": "join",
+    "outerjoin": "outerjoin",
+    "options": "options",
+    "distinct": "distinct",
+    "group_by": "group_by",
+}
+_TERMINALS = frozenset({"first", "all", "one", "one_or_none"})
+
+
+def _session_vars(ctx: RuleContext) -> set[str]:
+    found: set[str] = set()
+    for stmt in ctx.statements:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.arg) and _is_sync_session_type(node.annotation):
+                found.add(node.arg)
+    return found
+
+
+def _query_root(node: ast.Call, sessions: set[str]) -> ast.Call | None:
+    root = chain_root_call(node)
+    if (
+        root is not None
+        and isinstance(root.func, ast.Attribute)
+        and root.func.attr == "query"
+        and is_session_like(root.func.value, sessions)
+    ):
+        return root
+    return None
+
+
+def _chain(outer: ast.Call, root: ast.Call) -> list[ast.Call] | None:
+    """The method calls from just after `root` to `outer`, innermost first."""
+    calls: list[ast.Call] = []
+    node: ast.expr = outer
+    while node is not root:
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            return None
+        calls.append(node)
+        node = node.func.value
+    return list(reversed(calls))
+
+
+def _query_fix(ctx: RuleContext, outer: ast.Call, root: ast.Call) -> Fix | None:
+    """Edits in place, so a chain spread over lines keeps its layout."""
+    chain = _chain(outer, root)
+    if not chain or len(root.args) != 1 or root.keywords:
+        return None
+    entity = root.args[0]
+    assert isinstance(root.func, ast.Attribute)
+    receiver = ast.get_source_segment(ctx.source, root.func.value)
+    model = ast.get_source_segment(ctx.source, entity)
+    if not dotted_name(entity) or receiver is None or model is None:
+        return None
+    methods = [call.func.attr for call in chain if isinstance(call.func, ast.Attribute)]
+    if methods == ["get"]:
+        key = chain[0].args[0] if len(chain[0].args) == 1 and not chain[0].keywords else None
+        key_text = ast.get_source_segment(ctx.source, key) if key is not None else None
+        if key_text is None:
+            return None
+        text = f"{receiver}.get({model}, {key_text})"
+        return Fix(f"Use {text}", (TextEdit(node_span(outer), text),))
+    edits = _select_edits(chain, methods, receiver, model, root)
+    imports = ensure_import(ctx, "sqlalchemy", "select")
+    if edits is None or imports is None:
+        return None
+    return Fix("Use select() with Session.scalars", (*edits, *imports))
+
+
+def _select_edits(
+    chain: list[ast.Call], methods: list[str], receiver: str, model: str, root: ast.Call
+) -> list[TextEdit] | None:
+    terminal = methods[-1]
+    if terminal not in _TERMINALS or any(m not in _CHAIN_METHODS for m in methods[:-1]):
+        return None
+    edits = [TextEdit(node_span(root), f"{receiver}.scalars(select({model})")]
+    for call, method in zip(chain[:-1], methods[:-1], strict=True):
+        if _CHAIN_METHODS[method] != method:
+            end = node_span(call.func)
+            name_span = type(end)(
+                end.end_line, end.end_col - len(method), end.end_line, end.end_col
+            )
+            edits.append(TextEdit(name_span, _CHAIN_METHODS[method]))
+    # Query.first() limits to one row; the select does so explicitly.
+    limit = ".limit(1)" if terminal == "first" and "limit" not in methods else ""
+    before_terminal = chain[-2] if len(chain) > 1 else root
+    end = node_span(before_terminal)
+    edits.append(
+        TextEdit(type(end)(end.end_line, end.end_col, end.end_line, end.end_col), limit + ")")
+    )
+    return edits
+
+
+@rule(
+    "CSM402",
+    "legacy-query",
+    "Legacy `session.query(...)`: use `select()` with `Session.scalars` / `Session.get`.",
+    Severity.WARNING,
+    """`Session.query()` is SQLAlchemy's legacy 1.x API; 2.0 code builds statements with
+`select()` and runs them with `Session.scalars()` / `Session.execute()`, which also
+works with `AsyncSession` and types its results. The fix rewrites the common
+chains: `.get(id)` becomes `db.get(Model, id)`; `.filter(...)...first()` / `.all()` /
+`.one()` / `.one_or_none()` become `db.scalars(select(Model).where(...)...)` with the
+same terminal (`first()` gets `.limit(1)`, as `Query.first()` did); `select` is
+imported when missing. Other chains are reported without a fix.
+
+Bad:
+
+```python
+user = db.query(User).filter(User.email == email).first()
+users = db.query(User).order_by(User.id).all()
+```
+
+Good:
+
+```python
+user = db.scalars(select(User).where(User.email == email).limit(1)).first()
+users = db.scalars(select(User).order_by(User.id)).all()
+```
+""",
+    fixable=True,
+)
+def legacy_query(ctx: RuleContext) -> Iterator[Finding]:
+    sessions = _session_vars(ctx)
+    seen: set[int] = set()
+    for stmt in ctx.statements:
+        for node in ast.walk(stmt):  # breadth first: a chain's outermost call comes first
+            if not isinstance(node, ast.Call):
+                continue
+            root = _query_root(node, sessions)
+            if root is None or id(root) in seen:
+                continue
+            seen.add(id(root))
+            text = ast.get_source_segment(ctx.source, root) or "query(...)"
+            message = f"legacy `{_shorten(text)}`; use select() with scalars()/get()"
+            fix = _query_fix(ctx, node, root) if node is not root else None
+            yield Finding("CSM402", message, node_span(root), Severity.WARNING, fix)
+
+
+def _shorten(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 60 else flat[:57] + "..."
+
+
+# --- CSM403 --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Open:
+    """A session bound to `var` by the statement at `index` of the function body."""
+
+    var: str
+    index: int
+    stmt: ast.Assign
+
+
+def _opened_session(func: FunctionNode, factories: set[str]) -> _Open | None:
+    for index, stmt in enumerate(func.body):
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and _is_session_factory_call(stmt.value, factories)
+        ):
+            return _Open(stmt.targets[0].id, index, stmt)
+    return None
+
+
+def _closes(stmts: list[ast.stmt], var: str) -> bool:
+    for stmt in stmts:
+        for node in ast.walk(stmt):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "close"
+                and dotted_name(node.func.value) == var
+            ):
+                return True
+    return False
+
+
+def _yield_guarded(stmts: list[ast.stmt], var: str, guarded: bool = False) -> bool | None:
+    """None: no `yield var` here; else whether the yield sits in a with / try-finally closing."""
+    for stmt in stmts:
+        inner_guard = guarded
+        if isinstance(stmt, ast.With | ast.AsyncWith) or (
+            isinstance(stmt, ast.Try) and _closes(stmt.finalbody, var)
+        ):
+            inner_guard = True
+        if isinstance(stmt, ast.Expr) and _yields(stmt.value, var):
+            return guarded
+        for block in _blocks(stmt):
+            found = _yield_guarded(block, var, inner_guard)
+            if found is not None:
+                return found
+    return None
+
+
+def _yields(node: ast.expr, var: str) -> bool:
+    return isinstance(node, ast.Yield) and dotted_name(node.value or ast.Constant(None)) == var
+
+
+def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return []
+    blocks: list[list[ast.stmt]] = []
+    for name in ("body", "orelse", "finalbody"):
+        value = getattr(stmt, name, None)
+        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+            blocks.append(value)
+    for handler in getattr(stmt, "handlers", []):
+        blocks.append(handler.body)
+    return blocks
+
+
+def _close_fix(ctx: RuleContext, func: FunctionNode, opened: _Open) -> Fix | None:
+    rest = func.body[opened.index + 1 :]
+    if not rest or any(
+        isinstance(n, ast.Constant | ast.JoinedStr) and n.lineno != n.end_lineno
+        for stmt in rest
+        for n in ast.walk(stmt)
+    ):
+        return None
+    last = rest[-1]
+    closer = f"{'await ' if isinstance(func, ast.AsyncFunctionDef) else ''}{opened.var}.close()"
+    if isinstance(last, ast.Expr) and ast.get_source_segment(ctx.source, last) == closer:
+        rest = rest[:-1]
+    if not rest:
+        return None
+    lines = ctx.source.splitlines()
+    first_line, last_line = rest[0].lineno, (last.end_lineno or last.lineno)
+    body_end = rest[-1].end_lineno or rest[-1].lineno
+    indent = line_indent(ctx, opened.stmt.lineno)
+    body = "".join(
+        f"    {line}\n" if line.strip() else "\n" for line in lines[first_line - 1 : body_end]
+    )
+    text = f"{indent}try:\n{body}{indent}finally:\n{indent}    {closer}\n"
+    end_bytes = len(lines[last_line - 1].encode("utf-8"))
+    span = type(node_span(last))(first_line, 0, last_line, end_bytes)
+    return Fix(f"Close `{opened.var}` in a finally block", (TextEdit(span, text.rstrip("\n")),))
+
+
+def _dependency_names(ctx: RuleContext) -> set[str]:
+    found: set[str] = set()
+    for stmt in ctx.statements:
+        for node in ast.walk(stmt):
+            if (
+                isinstance(node, ast.Call)
+                and last_name(node.func) in DEPENDENCY_MARKERS
+                and node.args
+            ):
+                found.add(last_name(node.args[0]))
+    return found
+
+
+@rule(
+    "CSM403",
+    "session-never-closed",
+    "A session dependency opens a session and does not close it on every path.",
+    Severity.WARNING,
+    """A dependency that yields a new session must close it even when the endpoint
+raises: FastAPI throws the exception into the generator at the `yield`, so a
+`db.close()` after it never runs, and a dependency that *returns* a session leaves
+closing to nobody. Leaked sessions hold connections until the pool is exhausted.
+Open the session in a `with` block (or close it in `finally`). The fix wraps the
+code after the session is opened in `try` / `finally: db.close()`.
+
+Bad:
+
+```python
+def get_db() -> Iterator[Session]:
+    db = SessionLocal()
+    yield db
+```
+
+Good:
+
+```python
+def get_db() -> Iterator[Session]:
+    with SessionLocal() as db:
+        yield db
+```
+""",
+    fixable=True,
+)
+def session_never_closed(ctx: RuleContext) -> Iterator[Finding]:
+    factories = _factories(ctx.statements)
+    dependencies: set[str] | None = None
+    for stmt in ctx.statements:
+        if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        opened = _opened_session(stmt, factories)
+        if opened is not None:
+            guarded = _yield_guarded(stmt.body, opened.var)
+            if guarded is False:
+                message = f"`{stmt.name}` yields the session `{opened.var}` without closing it"
+                fix = _close_fix(ctx, stmt, opened)
+                span = node_span(opened.stmt)
+                yield Finding("CSM403", message, span, Severity.WARNING, fix)
+            continue
+        for node in walk_body(stmt):
+            if isinstance(node, ast.Return) and _is_session_factory_call(node.value, factories):
+                if dependencies is None:
+                    dependencies = _dependency_names(ctx)
+                if stmt.name in dependencies or re.match(r"get_(db|.*session)", stmt.name):
+                    message = f"`{stmt.name}` returns a new session that nobody closes"
+                    yield Finding("CSM403", message, node_span(node), Severity.WARNING)
+                break
+
+
+# --- CSM404 --------------------------------------------------------------------------------------
+
+_NOT_BODY_MARKERS = frozenset({"Query", "Path", "Header", "Cookie", "Depends", "Security"})
+
+
+def _model_names(ctx: RuleContext) -> set[str]:
+    names = {model.name for model in ctx.analysis.models}
+    if ctx.workspace is not None:
+        imported = {imp.alias or imp.name for imp in ctx.analysis.imports}
+        names.update(model.name for _, model in ctx.workspace.models() if model.name in imported)
+    return names
+
+
+@rule(
+    "CSM404",
+    "orm-model-as-body",
+    "An endpoint takes an ORM model class as its request body type.",
+    Severity.WARNING,
+    """An ORM model as a request body lets the client set every column, the primary
+key and server-managed fields included (mass assignment), ties the API contract to
+the table, and makes FastAPI build a Pydantic model of a mapped class. Accept a
+`Create` / `Update` schema and build the row from it.
+
+Bad:
+
+```python
+@router.post("/users", status_code=status.HTTP_201_CREATED)
+def create_user(user: User, db: SessionDep) -> UserPublic: ...
+```
+
+Good:
+
+```python
+@router.post("/users", status_code=status.HTTP_201_CREATED)
+def create_user(payload: UserCreate, db: SessionDep) -> UserPublic:
+    user = User(**payload.model_dump())
+    ...
+```
+""",
+)
+def orm_model_as_body(ctx: RuleContext) -> Iterator[Finding]:
+    if not imports_fastapi(ctx):
+        return
+    models: set[str] | None = None
+    for ep in iter_endpoints(ctx.statements):
+        path = ep.path or ""
+        for param in params(ep.func):
+            if param.annotation is None or "{" + param.name in path:
+                continue
+            if any(last_name(m.func) in _NOT_BODY_MARKERS for m in param.markers()):
+                continue
+            if models is None:
+                models = _model_names(ctx)
+            hit = sorted(type_names(param.base_type()) & models)
+            if hit:
+                message = (
+                    f"`{param.name}` of {_label(ep)} takes the ORM model `{hit[0]}` "
+                    "as its request body; accept a schema"
+                )
+                yield Finding("CSM404", message, node_span(param.annotation), Severity.WARNING)
