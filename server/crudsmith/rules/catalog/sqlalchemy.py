@@ -170,7 +170,8 @@ def _async_fix(ctx: RuleContext, func: FunctionNode) -> Fix | None:
     """FastAPI runs `async def` endpoints on the event loop and plain `def` endpoints in a
 thread pool. A sync `Session` does blocking I/O: inside `async def` every query
 stalls every other request. Use `def` with a sync `Session`, or `async def` with an
-`AsyncSession` and `await`. The fix turns the endpoint into a plain `def` when it
+`AsyncSession` and `await`. The same holds for an `async def` dependency the file
+passes to `Depends(...)`. The fix turns the function into a plain `def` when it
 awaits nothing.
 
 Bad:
@@ -194,12 +195,12 @@ def get_user(user_id: int, db: SessionDep) -> UserPublic:
 def async_endpoint_sync_session(ctx: RuleContext) -> Iterator[Finding]:
     if not imports_fastapi(ctx):
         return
-    endpoints = [ep for ep in iter_endpoints(ctx.statements) if ep.is_async]
-    if not endpoints:
+    targets = _async_targets(ctx)
+    if not targets:
         return
     wanted: set[str] = set()
-    for ep in endpoints:
-        for param in params(ep.func):
+    for func, _ in targets:
+        for param in params(func):
             wanted.update(type_names(param.annotation) - {"Annotated"})
             wanted.add(_depends_target(param) or "")
     facts = _session_facts(ctx, wanted - {""})
@@ -207,14 +208,29 @@ def async_endpoint_sync_session(ctx: RuleContext) -> Iterator[Finding]:
     session_module_ok = session_module is None or (
         session_module.split(".")[0] not in _NON_SQL_SESSION_MODULES
     )
-    for ep in endpoints:
-        for param in params(ep.func):
+    for func, label in targets:
+        for param in params(func):
             if _sync_session_param(param, facts, session_module_ok):
-                message = f"async {_label(ep)} uses the sync Session `{param.name}`"
-                span = node_span(param.arg)
-                fix = _async_fix(ctx, ep.func)
-                yield Finding("CSM401", message, span, Severity.WARNING, fix)
+                message = f"async {label} uses the sync Session `{param.name}`"
+                fix = _async_fix(ctx, func)
+                yield Finding("CSM401", message, node_span(param.arg), Severity.WARNING, fix)
                 break
+
+
+def _async_targets(ctx: RuleContext) -> list[tuple[FunctionNode, str]]:
+    """Async endpoints, and async module-level functions this file uses as dependencies."""
+    targets: list[tuple[FunctionNode, str]] = [
+        (ep.func, _label(ep)) for ep in iter_endpoints(ctx.statements) if ep.is_async
+    ]
+    seen = {id(func) for func, _ in targets}
+    dependencies: set[str] | None = None
+    for stmt in ctx.statements:
+        if isinstance(stmt, ast.AsyncFunctionDef) and id(stmt) not in seen:
+            if dependencies is None:
+                dependencies = _dependency_names(ctx)
+            if stmt.name in dependencies:
+                targets.append((stmt, f"dependency `{stmt.name}`"))
+    return targets
 
 
 # --- CSM402 --------------------------------------------------------------------------------------
