@@ -39,7 +39,23 @@ EXAMPLES = REPO / "examples"
 SERVER_COMMAND = [sys.executable, "-m", "crudsmith.cli.main", "lsp"]
 PROFILES = ["visual-studio-code", "neovim"]
 TIMEOUT = 20.0
+# The real server with failures injected into two features (no test hook in the product):
+# the rule engine raises (diagnostics) and the index introspection raises.
+FAULTY_SERVER_COMMAND = [
+    sys.executable,
+    "-c",
+    "import sys\n"
+    "import crudsmith.rules.engine as engine\n"
+    "import crudsmith.lsp.features.introspection as introspection\n"
+    "def boom(*args, **kwargs):\n"
+    "    raise RuntimeError('injected failure')\n"
+    "engine.check = boom\n"
+    "introspection.index_state = boom\n"
+    "from crudsmith.cli.main import main\n"
+    "sys.exit(main(['lsp']))\n",
+]
 INSPECT_INDEX = "crudsmith/inspectIndex"
+INSPECT_SETTINGS = "crudsmith/inspectSettings"
 
 
 def make_client() -> LanguageClient:
@@ -71,6 +87,19 @@ def make_client() -> LanguageClient:
 )
 async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient) -> AsyncIterator[None]:
     """A started (not yet initialized) server; `Editor.initialize` sends `initialize`."""
+    lsp_client.profile = request.param  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=FAULTY_SERVER_COMMAND, client_factory=make_client),
+    params=PROFILES,
+)
+async def faulty_client(
+    request: pytest.FixtureRequest, lsp_client: LanguageClient
+) -> AsyncIterator[None]:
+    """Like `client`, with failures injected into diagnostics and `crudsmith/inspectIndex`."""
     lsp_client.profile = request.param  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()
@@ -196,6 +225,26 @@ class Editor:
         result = await self.client.protocol.send_request_async(INSPECT_INDEX, {})
         return _plain(result)
 
+    async def inspect_settings(self) -> dict[str, Any]:
+        return _plain(await self.client.protocol.send_request_async(INSPECT_SETTINGS, {}))
+
+    async def wait_for(self, probe: Callable[[], Any], what: str, timeout: float = TIMEOUT) -> Any:
+        """Poll `probe()` (sync or async) until it returns something truthy."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = probe()
+            if asyncio.iscoroutine(value):
+                value = await value
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            await asyncio.sleep(0.05)
+
+    def error_messages(self) -> list[str]:
+        """`window/showMessage` errors received so far."""
+        return [m.message for m in self.client.messages if m.type == types.MessageType.Error]
+
     async def wait_indexed(self) -> dict[str, Any]:
         deadline = time.monotonic() + TIMEOUT
         while True:
@@ -236,3 +285,8 @@ def copy_example(tmp_path: Path, name: str, target: str = "app") -> Path:
 async def editor(client: LanguageClient) -> Editor:
     """An `Editor` over the `client` fixture (the fixture's value is pytest-lsp's client)."""
     return Editor(client)
+
+
+@pytest_asyncio.fixture
+async def faulty_editor(faulty_client: LanguageClient) -> Editor:
+    return Editor(faulty_client)

@@ -100,10 +100,12 @@ def _call(listener: Callable[..., None], *args: object) -> None:
 def create_server() -> CrudsmithServer:
     """A server with the lifecycle handlers and every feature registered."""
     from crudsmith.lsp import lifecycle
-    from crudsmith.lsp.features import diagnostics, inspect_index
+    from crudsmith.lsp.features import diagnostics, introspection
+    from crudsmith.lsp.features.completion import register as register_completion
 
     server = CrudsmithServer()
     lifecycle.register(server)
+    register_completion(server)
     diagnostics.register(server)
-    inspect_index.register(server)
+    introspection.register(server)
     return server
