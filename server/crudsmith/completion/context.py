@@ -37,9 +37,19 @@ def cursor_at(text: str, offset: int, statements: Sequence[ast.stmt]) -> Cursor 
     if match is None:
         return None
     line = _line_number(text, line_start)
-    if not _statement_may_start(line, statements):
+    if _continues(text, line_start) or not _statement_may_start(line, statements):
         return None
     return Cursor(before, line_start, line)
+
+
+def _continues(text: str, line_start: int) -> bool:
+    """The previous non-blank line opens a bracket or block, or continues with `\\`.
+
+    Covers what the tolerant parse drops while the user types (an unclosed bracket).
+    """
+    previous = text[:line_start].rstrip()
+    last = previous.rsplit("\n", 1)[-1].rstrip()
+    return bool(last) and last[-1] in "([{,\\:=" and not last.lstrip().startswith("#")
 
 
 def _line_number(text: str, line_start: int) -> int:

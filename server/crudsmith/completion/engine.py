@@ -41,6 +41,7 @@ class Request:
 class Answer:
     items: tuple[Completion, ...]
     incomplete: bool = False
+    replace_start: int = 0  # code-point offset of the typed prefix the items replace
 
 
 def complete(request: Request) -> Answer:
@@ -60,14 +61,14 @@ def complete(request: Request) -> Answer:
         | {t.project.models_module.split(".")[0] for t in targets}
         | {"app"}
     )
-    planner = ImportPlanner(request.text, request.statements, first_party)
+    planner = ImportPlanner(request.text, request.statements, first_party, cursor.prefix_start)
     builder = _Builder(cursor, hosts, planner, _default_project(targets, focus, request.settings))
     incomplete = False
     for index, entry in enumerate(entries):
         chosen, capped = _targets_for(entry, targets, focus)
         incomplete = incomplete or capped
         builder.add(index, entry, chosen, focus)
-    return Answer(tuple(builder.items), incomplete)
+    return Answer(tuple(builder.items), incomplete, cursor.prefix_start)
 
 
 class _Builder:
@@ -106,7 +107,7 @@ class _Builder:
                 sort_text=f"{rank}{index:02d}{position:03d}",
                 filter_text=entry.label,
                 rendered=rendered,
-                import_edits=self.planner.edits(rendered.imports),
+                import_edits=self.planner.edits(rendered.imports, rendered.plain),
                 key=f"{entry.label}:{project.models_module}:{model or ''}",
             )
         )

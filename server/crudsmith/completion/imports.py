@@ -24,6 +24,7 @@ from crudsmith.rules.model import TextEdit
 
 _FUTURE, _STD, _THIRD, _FIRST = range(4)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_DEFINITION = re.compile(r"(@|def |async def |class )")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +76,26 @@ def split_module(rendered: str) -> SplitModule:
 class ImportPlanner:
     """Plans the import edits of one document version (read once, used for every item)."""
 
-    def __init__(self, document: str, statements: Sequence[ast.stmt], first_party: frozenset[str]):
+    def __init__(
+        self,
+        document: str,
+        statements: Sequence[ast.stmt],
+        first_party: frozenset[str],
+        protect: int | None = None,
+    ):
+        """`protect`: the start of the text the completion replaces; edits stay before it."""
         self._existing = _ExistingImports.read(document, statements)
-        self._planner = _Planner(document, self._existing, first_party)
+        limit = len(document) if protect is None else protect
+        self._planner = _Planner(document, self._existing, first_party, limit)
 
-    def edits(self, needs: Iterable[ImportNeed]) -> tuple[TextEdit, ...]:
-        """Edits adding the imports of `needs` the document does not have yet."""
+    def edits(self, needs: Iterable[ImportNeed], inserted: str = "") -> tuple[TextEdit, ...]:
+        """Edits adding the imports of `needs` the document does not have yet.
+
+        `inserted` is the code the completion puts at `protect`: a first import block
+        is followed by two blank lines before a def or class, else one (ruff's isort).
+        """
         missing = [need for need in dict.fromkeys(needs) if need.bound not in self._existing.bound]
-        return self._planner.plan(missing) if missing else ()
+        return self._planner.plan(missing, inserted) if missing else ()
 
 
 def import_edits(
@@ -214,15 +227,18 @@ def section_of(module: str, first_party: frozenset[str]) -> int:
 
 
 class _Planner:
-    def __init__(self, text: str, existing: _ExistingImports, first_party: frozenset[str]):
+    def __init__(
+        self, text: str, existing: _ExistingImports, first_party: frozenset[str], protect: int
+    ):
+        self.protect = protect  # edits never reach past this offset (the cursor's line)
         self.text = text
         self.existing = existing
         self.first_party = first_party
         self.starts = line_start_offsets(text)
 
-    def plan(self, missing: list[ImportNeed]) -> tuple[TextEdit, ...]:
+    def plan(self, missing: list[ImportNeed], inserted: str) -> tuple[TextEdit, ...]:
         if not self.existing.statements:
-            return (self._first_block(missing),)
+            return (self._first_block(missing, inserted),)
         edits: list[TextEdit] = []
         remaining: dict[tuple[str, bool], list[ImportNeed]] = {}
         for need in missing:
@@ -292,7 +308,7 @@ class _Planner:
                 parts.append(block + "\n\n" if mode == self._NEW_BEFORE else "\n\n" + block)
         return self._edit(offset, offset, "".join(parts))
 
-    def _first_block(self, missing: list[ImportNeed]) -> TextEdit:
+    def _first_block(self, missing: list[ImportNeed], inserted: str) -> TextEdit:
         sections: dict[int, list[tuple[str, str]]] = {_STD: [], _THIRD: [], _FIRST: []}
         for need in missing:
             section = max(section_of(need.module, self.first_party), _STD)
@@ -304,9 +320,20 @@ class _Planner:
             first=sections[_FIRST],
         ).strip("\n")
         anchor = self.existing.anchor
-        if anchor == 0:
-            return self._edit(0, 0, block + "\n\n\n")
-        return self._edit(anchor, anchor, "\n\n" + block)
+        end = self._blank_run_end(anchor)
+        lead = "" if anchor == 0 else "\n\n"
+        following = inserted if end >= self.protect else self.text[end:]
+        gap = "\n\n\n" if _DEFINITION.match(following) else "\n\n"
+        return self._edit(anchor, end, lead + block + gap)
+
+    def _blank_run_end(self, start: int) -> int:
+        """The end of the line break and blank lines at `start`, never past `protect`."""
+        index = start
+        while index < min(len(self.text), self.protect) and self.text[index] in "\r\n \t":
+            index += 1
+        while index > start and self.text[index - 1] in " \t":
+            index -= 1  # keep the indentation of the line the cursor may be on
+        return index
 
     def _statement_text(self, module: str, names: list[str]) -> str:
         return _statement_text(module, tuple(names))
@@ -325,6 +352,11 @@ def _sectioned(items: list[tuple[int, str]]) -> str:
     for section, text in items:
         sections.setdefault(section, []).append(text)
     return "\n\n".join("\n".join(texts) for _, texts in sorted(sections.items()))
+
+
+def span_of(text: str, start: int, end: int) -> SourceSpan:
+    """The `SourceSpan` of the code-point range [start, end) of `text`."""
+    return _span(text, line_start_offsets(text), start, end)
 
 
 def _span(text: str, starts: list[int], start: int, end: int) -> SourceSpan:

@@ -1,0 +1,78 @@
+"""Every snippet, expanded with its defaults (and first choices) into a real file together
+with its import edits, parses and passes `ruff check` with the generated project's rules."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from expand import ROUTER_DOCUMENT, ask, expand, models_file
+
+from crudsmith.completion import CompletionSettings
+from crudsmith.completion.catalogue import CATALOGUE
+
+RUFF_CONFIG = """\
+[tool.ruff]
+line-length = 100
+target-version = "py311"
+
+[tool.ruff.lint]
+select = ["E", "F", "W", "I", "B", "UP", "SIM", "RUF", "FAST", "N"]
+
+[tool.ruff.lint.isort]
+known-first-party = ["app"]
+"""
+
+# Module-sized items also go into a file that has nothing but a docstring.
+MODULE_ITEMS = {"crud-router", "crud-schemas", "crud-auth-dependency", "crud-exception-handlers"}
+DOCSTRING_ONLY = '"""A new module."""\n\n'
+
+CASES = [
+    ("blog", CompletionSettings()),
+    ("blog", CompletionSettings(async_mode=True)),
+    ("shop", CompletionSettings(auth=False)),
+    ("heroes", CompletionSettings()),
+    ("heroes", CompletionSettings(async_mode=True)),
+    ("forum", CompletionSettings()),
+]
+
+
+def _expansions(example: str, settings: CompletionSettings) -> dict[str, str]:
+    files = [models_file(example)]
+    out: dict[str, str] = {}
+    answer = ask(ROUTER_DOCUMENT, files, settings=settings)
+    for item in answer.items:
+        name = f"{item.label}_{item.model or 'none'}".replace("-", "_").lower()
+        out[f"routes_{name}.py"] = expand(ROUTER_DOCUMENT, answer, item)
+    bare = ask(DOCSTRING_ONLY, files, settings=settings, path="app/new_module.py")
+    for item in bare.items:
+        if item.label in MODULE_ITEMS:
+            name = f"{item.label}_{item.model or 'none'}".replace("-", "_").lower()
+            out[f"module_{name}.py"] = expand(DOCSTRING_ONLY, bare, item)
+    return out
+
+
+@pytest.mark.parametrize(("example", "settings"), CASES, ids=lambda c: str(c))
+def test_expanded_snippets_pass_ruff(
+    example: str, settings: CompletionSettings, tmp_path: Path
+) -> None:
+    files = _expansions(example, settings)
+    labels = {name.split("_", 1)[1].rsplit("_", 1)[0] for name in files}
+    model_free = {e.label.replace("-", "_") for e in CATALOGUE if e.needs.value == "nothing"}
+    assert model_free <= labels
+    assert "crud_router" in labels and "crud_list" in labels
+    (tmp_path / "pyproject.toml").write_text(RUFF_CONFIG, encoding="utf-8")
+    for name, text in files.items():
+        ast.parse(text, name)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
