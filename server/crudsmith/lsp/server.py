@@ -102,11 +102,9 @@ def create_server() -> CrudsmithServer:
     from crudsmith.lsp import lifecycle
     from crudsmith.lsp.features import diagnostics, introspection
     from crudsmith.lsp.features.completion import register as register_completion
-    from crudsmith.lsp.features.completion import register as register_completion
 
     server = CrudsmithServer()
     lifecycle.register(server)
-    register_completion(server)
     register_completion(server)
     diagnostics.register(server)
     introspection.register(server)
