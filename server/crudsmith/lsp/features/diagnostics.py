@@ -122,9 +122,10 @@ class Diagnostics:
             if not self.pull:
                 self.publish(uri, None, [])
             return
-        if self.pull:
-            return  # the client asks with textDocument/diagnostic
-        self.schedule(uri, DEBOUNCE_SECONDS if event == "change" else 0.0)
+        delay = DEBOUNCE_SECONDS if event == "change" else 0.0
+        # Pull clients ask with textDocument/diagnostic; still analyse the new text early, so
+        # the workspace index (other files' results) and the next request find it ready.
+        self.schedule(uri, delay, publish=not self.pull)
 
     def on_index_changed(self) -> None:
         """Other files changed: results depending on the workspace may be stale."""
@@ -146,16 +147,25 @@ class Diagnostics:
         if task is not None:
             task.cancel()
 
-    def schedule(self, uri: str, delay: float) -> None:
+    def schedule(self, uri: str, delay: float, *, publish: bool = True) -> None:
         """(Re)start the run for `uri`; a pending run for an older version is cancelled."""
         self.cancel(uri)
-        task = asyncio.ensure_future(self._run(uri, delay))
+        run = self._run(uri, delay) if publish else self._analyse(uri, delay)
+        task = asyncio.ensure_future(run)
         self.tasks[uri] = task
         task.add_done_callback(lambda done: self._forget(uri, done))
 
     def _forget(self, uri: str, task: asyncio.Task[None]) -> None:
         if self.tasks.get(uri) is task:
             del self.tasks[uri]
+
+    async def _analyse(self, uri: str, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        try:
+            await asyncio.to_thread(self.server.documents.get, uri)
+        except Exception:
+            _log.exception("analysis failed for %s", uri)
 
     async def _run(self, uri: str, delay: float) -> None:
         if delay:
