@@ -73,7 +73,35 @@ def build_parser() -> argparse.ArgumentParser:
     lsp.add_argument(
         "--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio (for debugging)"
     )
+    _add_check_parsers(commands)
     return parser
+
+
+def _add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = commands.add_parser(
+        "check",
+        help="check files and folders against crudsmith's rules",
+        description="Report FastAPI / Pydantic v2 / REST / security / SQLAlchemy findings "
+        "(exit 0 clean, 1 findings, 2 error). Folders are walked, honouring .gitignore "
+        "and [tool.crudsmith] exclude.",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    check.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text")
+    check.add_argument("--fix", action="store_true", help="apply the safe fixes, then report")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a diff only")
+    check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes")
+    check.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes")
+    check.add_argument("--extend-select", metavar="CODES", help="codes added to the selection")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule")
+    check.add_argument("--config", metavar="PATH", help="pyproject.toml with [tool.crudsmith]")
+    rules = commands.add_parser(
+        "rules",
+        help="list the rules, or explain one",
+        description="List every rule (code, name, fixable, summary) or print one's documentation.",
+    )
+    rules.add_argument("code", nargs="?", metavar="CODE", help="a rule code such as CSM201")
+    rules.add_argument("--json", action="store_true", help="print JSON")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,6 +111,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from crudsmith.cli.generate import run_generate
 
             return run_generate(args)
+        if args.command == "check":
+            from crudsmith.cli.check import run_check
+
+            return run_check(args)
+        if args.command == "rules":
+            from crudsmith.cli.rules_cmd import run_rules
+
+            return run_rules(args)
         if args.command == "lsp":
             from crudsmith.cli.lsp import run_lsp
 
