@@ -152,10 +152,24 @@ def class_index(ctx: RuleContext) -> ClassIndex:
                 workspace.setdefault(name, cls)
         for _path, model in ctx.workspace.models():
             orm.setdefault(model.name, model)
-    imported = {spec.alias or spec.name for spec in ctx.analysis.imports}
-    # A workspace class only counts where this file can see its name.
-    visible = {name: cls for name, cls in workspace.items() if name in imported}
+    # A workspace class counts where this file does not bind its name to something else
+    # (imported, or used free as in a snippet).
+    bound = memo(ctx.statements, "bound", _locally_bound)
+    visible = {name: cls for name, cls in workspace.items() if name not in bound}
     return ClassIndex(local, visible, orm)
+
+
+def _locally_bound(statements: list[ast.stmt]) -> frozenset[str]:
+    """Module-level names bound by a definition or an assignment (imports excluded)."""
+    names: set[str] = set()
+    for stmt in statements:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(stmt.name)
+        elif isinstance(stmt, ast.Assign):
+            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names.add(stmt.target.id)
+    return frozenset(names)
 
 
 def is_imported_from(ctx: RuleContext, name: str, modules: Iterable[str]) -> bool:
@@ -292,7 +306,6 @@ def local_types(func: FunctionNode, index: ClassIndex, owner: str | None = None)
     A name assigned more than once with different types is dropped (unknown).
     """
     types: dict[str, str] = {}
-    conflicts: set[str] = set()
     args = func.args
     for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
         known = [name for name in annotation_names(arg.annotation) if index.is_pydantic(name)]
@@ -302,13 +315,31 @@ def local_types(func: FunctionNode, index: ClassIndex, owner: str | None = None)
         first = args.args[0].arg
         if first in ("self", "cls"):
             types[first] = owner
-    for node in ast.walk(func):
+    return _with_assignments(ast.walk(func), types, _param_names(func), index)
+
+
+def module_types(statements: list[ast.stmt], index: ClassIndex) -> dict[str, str]:
+    """Like `local_types`, for the module's own top-level code (functions and classes excluded)."""
+    nodes = (
+        node
+        for stmt in statements
+        if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        for node in ast.walk(stmt)
+    )
+    return _with_assignments(nodes, {}, set(), index)
+
+
+def _with_assignments(
+    nodes: Iterable[ast.AST], types: dict[str, str], params: set[str], index: ClassIndex
+) -> dict[str, str]:
+    conflicts: set[str] = set()
+    for node in nodes:
         target, value = _simple_assignment(node)
         if target is None or value is None:
             continue
         produced = constructed_class(value, index)
         if produced is None:
-            if target in types and target not in _param_names(func):
+            if target in types and target not in params:
                 conflicts.add(target)
             continue
         if types.get(target, produced) != produced:
@@ -425,7 +456,7 @@ def names_in(node: ast.AST) -> Iterator[str]:
 def import_edit(ctx: RuleContext, module: str, name: str) -> TextEdit | None:
     """An edit that makes `from module import name` available, or None when it is.
 
-    Extends a one-line `from module import a, b` when there is one; otherwise adds
+    Extends a `from module import a, b` when there is one; otherwise adds
     a line after the last module-level import (or the docstring).
     """
     last_import: ast.stmt | None = None
@@ -452,13 +483,36 @@ def import_edit(ctx: RuleContext, module: str, name: str) -> TextEdit | None:
             isinstance(stmt, ast.ImportFrom)
             and stmt.module == module
             and stmt.level == 0
-            and stmt.lineno == stmt.end_lineno
             and not any(alias.name == "*" for alias in stmt.names)
         ):
-            return insert_at_end(stmt.names[-1], f", {name}")
+            return _extend_import(stmt, name)
     anchor = last_import or docstring
     line = (anchor.end_lineno or anchor.lineno) + 1 if anchor is not None else 1
     return TextEdit(point(line, 0), f"from {module} import {name}\n")
+
+
+def _import_order(name: str) -> tuple[int, str]:
+    """Ruff/isort's order-by-type: CONSTANTS, Classes, functions."""
+    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, name
+
+
+def _extend_import(stmt: ast.ImportFrom, name: str) -> TextEdit:
+    """Add `name` at its sorted place by rewriting a neighbouring alias.
+
+    The edit replaces an existing alias (never a bare insertion at the statement's end),
+    so that it overlaps, and is serialised by the engine with, any other fix that
+    rewrites the same import statement.
+    """
+    for alias in stmt.names:
+        if _import_order(name) < _import_order(alias.name):
+            return TextEdit(node_span(alias), f"{name}, {_alias_source(alias)}")
+    last = stmt.names[-1]
+    return TextEdit(node_span(last), f"{_alias_source(last)}, {name}")
+
+
+def _alias_source(alias: ast.alias) -> str:
+    return alias.name if alias.asname is None else f"{alias.name} as {alias.asname}"
 
 
 def ensure_trailing_newline(ctx: RuleContext, edit: TextEdit) -> TextEdit:

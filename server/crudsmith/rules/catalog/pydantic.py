@@ -30,6 +30,7 @@ from crudsmith.rules.readers_pydantic import (
     line_indent,
     local_types,
     model_config_call,
+    module_types,
     node_span,
     point,
     response_models,
@@ -312,12 +313,13 @@ def v1_method_rule(ctx: RuleContext) -> Iterator[Finding]:
                 finding = _v1_call(ctx, node, node.func, types, index)
                 if finding is not None:
                     yield finding
+    top = module_types(ctx.statements, index)
     for stmt in ctx.statements:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             continue
         for node in ast.walk(stmt):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                finding = _v1_call(ctx, node, node.func, {}, index)
+                finding = _v1_call(ctx, node, node.func, top, index)
                 if finding is not None:
                     yield finding
 

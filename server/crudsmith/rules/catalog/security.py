@@ -110,7 +110,7 @@ def mutation_without_auth_rule(ctx: RuleContext) -> Iterator[Finding]:
         label = endpoint.path if endpoint.path is not None else endpoint.func.name
         yield Finding(
             "CSM301",
-            f"`{endpoint.method.upper()} {label}` (`{endpoint.func.name}`) changes data but"
+            f"`{_verb(endpoint)} {label}` (`{endpoint.func.name}`) changes data but"
             " requires no authentication",
             node_span(endpoint.decorator),
             Severity.WARNING,
@@ -173,6 +173,15 @@ def _is_mutating(endpoint: Endpoint) -> bool:
     return isinstance(methods, ast.List | ast.Tuple) and any(
         isinstance(m, ast.Constant) and str(m.value).lower() in MUTATING for m in methods.elts
     )
+
+
+def _verb(endpoint: Endpoint) -> str:
+    if endpoint.method in MUTATING:
+        return endpoint.method.upper()
+    methods = endpoint.keyword("methods")
+    elts = methods.elts if isinstance(methods, ast.List | ast.Tuple) else []
+    verbs = [str(m.value).upper() for m in elts if isinstance(m, ast.Constant)]
+    return "/".join(verbs) or endpoint.method.upper()
 
 
 def _auth_like(node: ast.AST | None) -> bool:
@@ -1133,6 +1142,9 @@ def _model_returning_helpers(ctx: RuleContext, models: dict[str, ModelSpec]) -> 
     return found
 
 
+LOOKUPS = frozenset({"select", "query", "get", "get_one", "delete", "update"})
+
+
 def _endpoint_model(
     endpoint: Endpoint, models: dict[str, ModelSpec], helpers: dict[str, str]
 ) -> ModelSpec | None:
@@ -1142,9 +1154,12 @@ def _endpoint_model(
             helper = helpers.get(last_name(node.func))
             if helper is not None:
                 seen.append(helper)
-            for arg in node.args:
-                if isinstance(arg, ast.Name) and arg.id in models and _session_lookup(node):
-                    seen.append(arg.id)
+            lookup = last_name(node.func) in LOOKUPS or _session_lookup(node)
+            seen += [
+                arg.id
+                for arg in node.args
+                if lookup and isinstance(arg, ast.Name) and arg.id in models
+            ]
     distinct = set(seen)
     return models[seen[0]] if len(distinct) == 1 else None
 
