@@ -100,7 +100,7 @@ def _call(listener: Callable[..., None], *args: object) -> None:
 def create_server() -> CrudsmithServer:
     """A server with the lifecycle handlers and every feature registered."""
     from crudsmith.lsp import lifecycle
-    from crudsmith.lsp.features import diagnostics, introspection
+    from crudsmith.lsp.features import code_actions, diagnostics, introspection
     from crudsmith.lsp.features.completion import register as register_completion
 
     server = CrudsmithServer()
@@ -108,4 +108,5 @@ def create_server() -> CrudsmithServer:
     register_completion(server)
     diagnostics.register(server)
     introspection.register(server)
+    code_actions.register(server)
     return server
