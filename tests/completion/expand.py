@@ -55,7 +55,7 @@ def ask(
 def expand(text: str, answer: Answer, item: Completion, offset: int | None = None) -> str:
     """`text` with the item's import edits applied and its plain code replacing the prefix."""
     end = len(text) if offset is None else offset
-    main = TextEdit(span_of(text, answer.replace_start, end), item.rendered.plain)
+    main = TextEdit(span_of(text, answer.replace_start, end), item.plain)
     return apply_edits(text, (*item.import_edits, main))
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import ast
 
+import pytest
 from expand import ROUTER_DOCUMENT, ask, expand, models_file
+from snippet_grammar import SnippetError, expand_snippet
 
+from crudsmith.analysis.module import analyze
+from crudsmith.completion import ModelsFile
 from crudsmith.completion.catalogue import CATALOGUE
 from crudsmith.completion.imports import ImportNeed, import_edits
 from crudsmith.completion.snippet import (
@@ -57,16 +61,41 @@ def test_nothing_outside_a_statement_start() -> None:
         assert ask(text, files).items == (), text
 
 
-def test_names_from_user_code_are_escaped() -> None:
-    # A router variable whose name cannot be a tab stop still appears escaped in the snippet.
-    answer = ask(ROUTER_DOCUMENT.replace("router", "r$"), [models_file("blog")])
-    # `r$` is not an identifier: no router is detected and the default host is used.
-    assert all("r$" not in item.rendered.snippet for item in answer.items)
-    doc = '"""Docs with $ and }."""\n\n'
-    answer = ask(doc + "fastapi-health", [])
-    item = answer.items[0]
-    assert "\\$" not in item.rendered.snippet or "$" in doc
-    assert ast.parse(expand(doc + "fastapi-health", answer, item))
+ODD_MODELS = '''
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Price(Base):
+    """Prices like ${amount} | {total}."""
+
+    __tablename__ = "prices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(40), default="${amount}|a,b\\\\")
+'''
+
+
+def test_text_from_user_code_is_escaped_in_snippets() -> None:
+    analysis = analyze(ODD_MODELS)
+    files = [ModelsFile("app.models", analysis.models, analysis.uses_async)]
+    answer = ask("crud-schemas", files, path="app/schemas/price.py")
+    (item,) = answer.items
+    assert "${amount}" in item.rendered.plain  # the user's default, verbatim in the code
+    assert "\\${amount\\}" in item.rendered.snippet  # escaped in the snippet
+    assert expand_snippet(item.rendered.snippet) == item.rendered.plain
+    assert ast.parse(expand("crud-schemas", answer, item))
+
+
+def test_snippet_grammar_reader_rejects_unescaped_text() -> None:
+    assert expand_snippet("a ${1:x} $1 ${2|p,q|} \\$ \\}") == "a x x p $ }"
+    for bad in ("cost: $", "}", "${1:x", "${1|a|b|}", "\\n"):
+        with pytest.raises(SnippetError):
+            expand_snippet(bad)
 
 
 def test_import_edits_merge_and_respect_sections() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from expand import ROUTER_DOCUMENT, ask, expand, models_file
+from snippet_grammar import expand_snippet
 
 from crudsmith.completion import CompletionSettings
 from crudsmith.completion.catalogue import CATALOGUE
@@ -29,6 +30,26 @@ known-first-party = ["app"]
 # Module-sized items also go into a file that has nothing but a docstring.
 MODULE_ITEMS = {"crud-router", "crud-schemas", "crud-auth-dependency", "crud-exception-handlers"}
 DOCSTRING_ONLY = '"""A new module."""\n\n'
+# A document whose imports already fill all three sections: new names join them in order.
+SECTIONED = '''"""Routes beside other code."""
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel
+
+from app.settings import settings
+
+logger = logging.getLogger(__name__)
+app = FastAPI(title=settings.app_name)
+router = APIRouter()
+
+
+class Note(BaseModel):
+    extra: Any = None
+
+'''
 
 CASES = [
     ("blog", CompletionSettings()),
@@ -43,10 +64,12 @@ CASES = [
 def _expansions(example: str, settings: CompletionSettings) -> dict[str, str]:
     files = [models_file(example)]
     out: dict[str, str] = {}
-    answer = ask(ROUTER_DOCUMENT, files, settings=settings)
-    for item in answer.items:
-        name = f"{item.label}_{item.model or 'none'}".replace("-", "_").lower()
-        out[f"routes_{name}.py"] = expand(ROUTER_DOCUMENT, answer, item)
+    for prefix, document in (("routes", ROUTER_DOCUMENT), ("sectioned", SECTIONED)):
+        answer = ask(document, files, settings=settings)
+        for item in answer.items:
+            assert expand_snippet(item.rendered.snippet) == item.rendered.plain, item.label
+            name = f"{item.label}_{item.model or 'none'}".replace("-", "_").lower()
+            out[f"{prefix}_{name}.py"] = expand(document, answer, item)
     bare = ask(DOCSTRING_ONLY, files, settings=settings, path="app/new_module.py")
     for item in bare.items:
         if item.label in MODULE_ITEMS:

@@ -125,3 +125,16 @@ async def test_nothing_inside_strings_comments_or_expressions(editor: Any, tmp_p
     for line, character in ((1, 4), (3, 6), (5, 4)):
         result = await _complete(editor, doc_uri, line, character)
         assert list(result.items) == [], (line, character)
+
+
+async def test_plain_text_without_snippet_support(editor: Any, tmp_path: Path) -> None:
+    item_caps = editor.capabilities.text_document.completion.completion_item
+    item_caps.snippet_support = False
+    text = POSTS + "crud-get"
+    _, doc_uri = await _workspace(editor, tmp_path, text)
+    result = await _complete(editor, doc_uri, 4, 8)
+    (item,) = result.items
+    assert item.insert_text_format == types.InsertTextFormat.PlainText
+    assert isinstance(item.text_edit, types.TextEdit)
+    assert '@router.get(\n    "/{post_id}",\n    summary="Get a post",' in item.text_edit.new_text
+    assert "${" not in item.text_edit.new_text

@@ -63,6 +63,7 @@ def complete(request: Request) -> Answer:
     )
     planner = ImportPlanner(request.text, request.statements, first_party, cursor.prefix_start)
     builder = _Builder(cursor, hosts, planner, _default_project(targets, focus, request.settings))
+    builder.set_lead(request.text)
     incomplete = False
     for index, entry in enumerate(entries):
         chosen, capped = _targets_for(entry, targets, focus)
@@ -78,6 +79,17 @@ class _Builder:
         self.planner = planner
         self.project = project
         self.items: list[Completion] = []
+        self.lead = ""
+
+    def set_lead(self, text: str) -> None:
+        """Two blank lines between the code above the cursor and a top-level definition."""
+        above = text[: self.cursor.prefix_start]
+        if above.strip():
+            blank = len(above) - len(above.rstrip("\r\n \t"))
+            breaks = above[len(above) - blank :].count("\n") + above[len(above) - blank :].count(
+                "\r"
+            )
+            self.lead = "\n" * max(0, 3 - breaks)
 
     def add(self, index: int, entry: Entry, targets: list[Target], focus: str | None) -> None:
         if entry.needs is Needs.NOTHING:
@@ -99,6 +111,9 @@ class _Builder:
         view = target.view if target is not None else None
         rendered = render_entry(entry.label, view, project, self.hosts)
         model = view.name if view is not None else None
+        edits = self.planner.edits(rendered.imports, rendered.plain)
+        # A first import block that reaches the cursor already ends with the right gap.
+        reaches = any(e.span.end_line == self.cursor.line and e.span.end_col == 0 for e in edits)
         self.items.append(
             Completion(
                 label=entry.label,
@@ -107,8 +122,9 @@ class _Builder:
                 sort_text=f"{rank}{index:02d}{position:03d}",
                 filter_text=entry.label,
                 rendered=rendered,
-                import_edits=self.planner.edits(rendered.imports, rendered.plain),
+                import_edits=edits,
                 key=f"{entry.label}:{project.models_module}:{model or ''}",
+                lead="" if reaches else self.lead,
             )
         )
 
@@ -144,7 +160,7 @@ def _views(
 ) -> tuple[tuple[ModelView, ...], Project]:
     """The model views and project of one models file (cached per file version)."""
     user = fields.find_user_model(models) if settings.auth else None
-    views = build_model_views(models, user, module)
+    views = build_model_views(models, user, module, settings.names)
     user_view = next((v for v in views if user is not None and v.name == user.name), None)
     project = Project(
         package=module.rpartition(".")[0] or "app",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crudsmith.analysis.spec import ModelSpec
 from crudsmith.completion.imports import ImportNeed
+from crudsmith.generation.options import SchemaNames
 from crudsmith.generation.views import AuthView, ModelView
 from crudsmith.rules.model import TextEdit
 
@@ -18,6 +19,7 @@ class CompletionSettings:
     auth: bool = True
     page_default: int = 20
     page_max: int = 100
+    names: SchemaNames = field(default_factory=SchemaNames)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +91,14 @@ class Completion:
     rendered: Rendered
     import_edits: tuple[TextEdit, ...]
     key: str  # identifies the item for `completionItem/resolve`
+    lead: str = ""  # line breaks that make two blank lines between the code above and the item
+
+    @property
+    def snippet(self) -> str:
+        """The text replacing the typed prefix, in snippet syntax."""
+        return self.lead + self.rendered.snippet
+
+    @property
+    def plain(self) -> str:
+        """The text replacing the typed prefix, with default values."""
+        return self.lead + self.rendered.plain

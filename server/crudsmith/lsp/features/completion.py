@@ -22,6 +22,7 @@ from crudsmith.completion import (
     Request,
     complete,
 )
+from crudsmith.generation.options import GenerationError, SchemaNames
 from crudsmith.lsp.documents import CachedDocument
 from crudsmith.lsp.positions import offsets_to_range, position_to_offset, text_edit_to_lsp
 from crudsmith.lsp.safety import safe
@@ -78,8 +79,24 @@ def _request(server: CrudsmithServer, document: CachedDocument, offset: int) -> 
             auth=settings.auth,
             page_default=settings.pagination.default,
             page_max=settings.pagination.max,
+            names=_schema_names(server),
         ),
     )
+
+
+def _schema_names(server: CrudsmithServer) -> SchemaNames:
+    """The configured schema name patterns (the defaults when they are invalid)."""
+    names = server.settings.names
+    try:
+        return SchemaNames(
+            base=names.base,
+            create=names.create,
+            update=names.update,
+            public=names.public,
+            page=names.page,
+        )
+    except GenerationError:
+        return SchemaNames()
 
 
 def _models_files(server: CrudsmithServer) -> list[ModelsFile]:
@@ -107,7 +124,7 @@ def _item(
 ) -> types.CompletionItem:
     snippets = server.client_has(f"{_ITEM}.snippet_support")
     encoding = server.encoding
-    new_text = item.rendered.snippet if snippets else item.rendered.plain
+    new_text = item.snippet if snippets else item.plain
     lazy = "documentation" in _resolvable_properties(server)
     return types.CompletionItem(
         label=item.label,
