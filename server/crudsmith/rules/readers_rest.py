@@ -9,12 +9,13 @@ user's code.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import re
 from dataclasses import dataclass
 from http import HTTPStatus
 
 from crudsmith.analysis.spec import SourceSpan
 from crudsmith.rules.fastapi_ast import FunctionNode, dotted_name, last_name
+from crudsmith.rules.fixes import offset_of
 from crudsmith.rules.model import RuleContext, TextEdit
 
 # Starlette's current (non-deprecated) names for `fastapi.status`.
@@ -114,12 +115,74 @@ def replace(node: ast.AST, text: str) -> TextEdit:
 
 
 def segment(ctx: RuleContext, node: ast.AST) -> str:
-    """The source text of a node (empty when positions are missing)."""
-    return ast.get_source_segment(ctx.source, node) or ""
+    """The source text of a node ("" without positions).
+
+    Unlike `ast.get_source_segment`, which splits the whole source on every call,
+    this reads the file's line offsets computed once.
+    """
+    if getattr(node, "end_lineno", None) is None:
+        return ""
+    span = node_span(node)
+    starts = _facts(ctx).line_starts
+    start = offset_of(ctx.source, span.line, span.col, starts)
+    end = offset_of(ctx.source, span.end_line, span.end_col, starts)
+    return ctx.source[start:end]
+
+
+@dataclass(frozen=True, slots=True)
+class _FileFacts:
+    """Per-file facts every fix needs; computed once per parsed file, not once per finding."""
+
+    lines: list[str]  # split like `ast` does (\n, \r\n, \r), without the line ends
+    line_starts: list[int]
+    imports: dict[str, str]  # bound name -> module it is imported from ("" for `import x`)
+    bound: frozenset[str]  # names bound by module-level defs, classes and assignments
+    from_imports: dict[str, ast.ImportFrom]  # module -> its first `from module import a, b`
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends `ast` counts
+_FACTS_CACHE: list[tuple[list[ast.stmt], str, _FileFacts]] = []
+
+
+def _facts(ctx: RuleContext) -> _FileFacts:
+    for statements, source, facts in _FACTS_CACHE:
+        if statements is ctx.statements and source is ctx.source:
+            return facts
+    imports: dict[str, str] = {}
+    bound: set[str] = set()
+    from_imports: dict[str, ast.ImportFrom] = {}
+    for stmt in ctx.statements:
+        if isinstance(stmt, ast.ImportFrom):
+            module = "." * stmt.level + (stmt.module or "")
+            for alias in stmt.names:
+                imports.setdefault(alias.asname or alias.name, module)
+            if stmt.level == 0 and stmt.names and stmt.names[0].name != "*":
+                from_imports.setdefault(module, stmt)
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                imports.setdefault(alias.asname or alias.name.split(".")[0], "")
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(stmt.name)
+        elif isinstance(stmt, ast.Assign | ast.AnnAssign):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            bound.update(t.id for t in targets if isinstance(t, ast.Name))
+    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(ctx.source))]
+    bounds = [*starts, len(ctx.source)]
+    lines = [ctx.source[bounds[i] : bounds[i + 1]].rstrip("\r\n") for i in range(len(bounds) - 1)]
+    if lines and lines[-1] == "" and bounds[-2] == len(ctx.source):
+        lines.pop()  # the empty "line" after a final line break
+    facts = _FileFacts(lines, starts, imports, frozenset(bound), from_imports)
+    _FACTS_CACHE[:] = [(ctx.statements, ctx.source, facts)]
+    return facts
+
+
+def source_lines(ctx: RuleContext) -> list[str]:
+    """The file's lines (computed once per file; do not modify)."""
+    return _facts(ctx).lines
 
 
 def line_indent(ctx: RuleContext, line: int) -> str:
-    lines = ctx.source.splitlines()
+    lines = source_lines(ctx)
     if not 0 < line <= len(lines):
         return ""
     text = lines[line - 1]
@@ -139,29 +202,12 @@ def imports_fastapi(ctx: RuleContext) -> bool:
 
 def bound_import(ctx: RuleContext, alias: str) -> str | None:
     """The module `alias` is imported from at module level ("" for `import alias`), or None."""
-    for stmt in ctx.statements:
-        if isinstance(stmt, ast.ImportFrom):
-            for name in stmt.names:
-                if (name.asname or name.name) == alias:
-                    return "." * stmt.level + (stmt.module or "")
-        elif isinstance(stmt, ast.Import):
-            for name in stmt.names:
-                if (name.asname or name.name.split(".")[0]) == alias:
-                    return ""
-    return None
+    return _facts(ctx).imports.get(alias)
 
 
 def module_binds(ctx: RuleContext, name: str) -> bool:
     """Whether a module-level statement other than an import binds `name`."""
-    for stmt in ctx.statements:
-        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            if stmt.name == name:
-                return True
-        elif isinstance(stmt, ast.Assign | ast.AnnAssign):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                return True
-    return False
+    return name in _facts(ctx).bound
 
 
 def ensure_import(ctx: RuleContext, module: str, *names: str) -> tuple[TextEdit, ...] | None:
@@ -182,15 +228,9 @@ def ensure_import(ctx: RuleContext, module: str, *names: str) -> tuple[TextEdit,
             missing.append(name)
     if not missing:
         return ()
-    for stmt in ctx.statements:
-        if (
-            isinstance(stmt, ast.ImportFrom)
-            and stmt.level == 0
-            and stmt.module == module
-            and stmt.names
-            and stmt.names[0].name != "*"
-        ):
-            return (insert_after(stmt.names[-1], "".join(f", {n}" for n in missing)),)
+    existing = _facts(ctx).from_imports.get(module)
+    if existing is not None:
+        return (insert_after(existing.names[-1], "".join(f", {n}" for n in missing)),)
     return (_new_import_line(ctx, f"from {module} import {', '.join(missing)}\n"),)
 
 
@@ -220,7 +260,7 @@ def _new_import_line(ctx: RuleContext, text: str) -> TextEdit:
     if anchor is None:
         return TextEdit(point(1, 0), text)
     end_line = node_span(anchor).end_line
-    if end_line < len(ctx.source.splitlines()):
+    if end_line < len(source_lines(ctx)):
         return TextEdit(point(end_line + 1, 0), text)
     return TextEdit(point(end_line, node_span(anchor).end_col), "\n" + text.rstrip("\n"))
 
@@ -266,22 +306,117 @@ def http_exception_status(call: ast.Call) -> ast.expr | None:
 # --- walking a function body -------------------------------------------------------------------
 
 
-def walk_body(func: FunctionNode) -> Iterator[ast.AST]:
-    """Every node of the function's body, not entering nested functions, classes or lambdas."""
+_BODY_CACHE: dict[int, tuple[FunctionNode, list[ast.AST]]] = {}
+_BODY_CACHE_MAX = 4096
+
+
+def walk_body(func: FunctionNode) -> list[ast.AST]:
+    """Every node of the function's body, not entering nested functions, classes or lambdas.
+
+    Several rules read the same endpoint bodies: the list is computed once per
+    function object (identity-checked, so a reused `id` never answers wrongly).
+    """
+    cached = _BODY_CACHE.get(id(func))
+    if cached is not None and cached[0] is func:
+        return cached[1]
+    nodes: list[ast.AST] = []
     stack: list[ast.AST] = list(reversed(func.body))
     while stack:
         node = stack.pop()
-        yield node
+        nodes.append(node)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
             continue
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    if len(_BODY_CACHE) >= _BODY_CACHE_MAX:
+        _BODY_CACHE.clear()
+    _BODY_CACHE[id(func)] = (func, nodes)
+    return nodes
+
+
+def body_statements(func: FunctionNode) -> list[ast.stmt]:
+    """Every statement of the body, nested blocks included, not entering nested definitions.
+
+    Much cheaper than `walk_body` (no expressions): enough for returns, raises, assignments.
+    """
+    found: list[ast.stmt] = []
+    stack: list[ast.stmt] = list(reversed(func.body))
+    while stack:
+        stmt = stack.pop()
+        found.append(stmt)
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        inner: list[ast.stmt] = []
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, name, None)
+            if isinstance(block, list):
+                inner.extend(b for b in block if isinstance(b, ast.stmt))
+        for handler in getattr(stmt, "handlers", ()):
+            inner.extend(handler.body)
+        for case in getattr(stmt, "cases", ()):
+            inner.extend(case.body)
+        stack.extend(reversed(inner))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class FileNodes:
+    """What the rules look up across a whole file, collected in one walk."""
+
+    calls: list[ast.Call]  # pre-order: a call comes before the calls inside it
+    args: list[ast.arg]  # every function parameter, nested functions included
+
+
+_FILE_CACHE: list[tuple[list[ast.stmt], FileNodes]] = []
+
+
+def file_nodes(ctx: RuleContext) -> FileNodes:
+    """The file's calls and parameters, walked once per parsed file and shared by the rules."""
+    for statements, found in _FILE_CACHE:
+        if statements is ctx.statements:
+            return found
+    calls: list[ast.Call] = []
+    args: list[ast.arg] = []
+    stack: list[ast.AST] = list(reversed(ctx.statements))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, ast.arg):
+            args.append(node)
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    found = FileNodes(calls, args)
+    _FILE_CACHE[:] = [(ctx.statements, found)]
+    return found
+
+
+_DEPENDS_TEXT = re.compile(r"\b(?:Depends|Security)\(\s*([\w.]+)")
+_DEPENDENCY_CACHE: list[tuple[str, frozenset[str]]] = []
+
+
+def dependency_names(ctx: RuleContext) -> frozenset[str]:
+    """The last names of every `Depends(x)` / `Security(x)` target in the file.
+
+    Read from the text in one regex pass (a comment could add a name: harmless
+    for the rules, which only use it to tell dependencies from other functions).
+    """
+    for source, cached in _DEPENDENCY_CACHE:
+        if source is ctx.source:
+            return cached
+    names = frozenset(m.rpartition(".")[2] for m in _DEPENDS_TEXT.findall(ctx.source))
+    _DEPENDENCY_CACHE[:] = [(ctx.source, names)]
+    return names
+
+
+def is_dependency(ctx: RuleContext, name: str) -> bool:
+    """Whether the file passes `name` to `Depends(...)` / `Security(...)` somewhere."""
+    return name in dependency_names(ctx)
 
 
 def returns_value(func: FunctionNode) -> list[ast.Return]:
     """The `return <value>` statements whose value is not `None`."""
     return [
         node
-        for node in walk_body(func)
+        for node in body_statements(func)
         if isinstance(node, ast.Return)
         and node.value is not None
         and not (isinstance(node.value, ast.Constant) and node.value.value is None)

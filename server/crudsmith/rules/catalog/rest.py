@@ -22,8 +22,10 @@ from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_rest import (
     Param,
     annotated_parts,
+    body_statements,
     chain_root_call,
     ensure_import,
+    file_nodes,
     http_exception_status,
     imports_fastapi,
     insert_after,
@@ -34,7 +36,9 @@ from crudsmith.rules.readers_rest import (
     point,
     replace,
     returns_value,
+    segment,
     session_params,
+    source_lines,
     status_code_of,
     status_expr,
     type_names,
@@ -86,7 +90,7 @@ def _answers_itself(ep: Endpoint) -> bool:
     for param in params(ep.func):
         if type_names(param.base_type()) & {"Response"}:
             return True
-    for node in walk_body(ep.func):
+    for node in body_statements(ep.func):
         if (
             isinstance(node, ast.Return)
             and isinstance(node.value, ast.Call)
@@ -159,6 +163,8 @@ def create_user(payload: UserCreate, db: SessionDep) -> UserPublic:
     fixable=True,
 )
 def create_without_201(ctx: RuleContext) -> Iterator[Finding]:
+    if ".add(" not in ctx.source and ".add_all(" not in ctx.source:
+        return
     for ep in _endpoints(ctx):
         if ep.method != "post" or ep.keyword("status_code") is not None:
             continue
@@ -356,7 +362,7 @@ def _limit_fix(ctx: RuleContext, param: Param) -> Fix | None:
     query_import = ensure_import(ctx, "fastapi", "Query")
     if base is None or annotated is None or query_import is None:
         return None
-    text = f"Annotated[{ast.get_source_segment(ctx.source, base)}, Query(ge=1, le={bound})]"
+    text = f"Annotated[{segment(ctx, base)}, Query(ge=1, le={bound})]"
     edits = (replace(base, text), *annotated, *query_import)
     return Fix(f"Bound `{param.name}` with Query(ge=1, le={bound})", edits)
 
@@ -412,28 +418,29 @@ def unbounded_limit(ctx: RuleContext) -> Iterator[Finding]:
 # --- CSM105 --------------------------------------------------------------------------------------
 
 
+# A cheap text test first: most files never write a status as a number.
+_BARE_STATUS_TEXT = re.compile(r"status_code\s*=\s*\d|HTTPException\(\s*\d")
+
+
 def _bare_status_nodes(ctx: RuleContext) -> Iterator[tuple[ast.Constant, int]]:
     """Int literals used as a status: decorator/response `status_code=`, `HTTPException(404)`."""
-    for stmt in ctx.statements:
-        for node in ast.walk(stmt):
-            if not isinstance(node, ast.Call):
-                continue
-            callee = last_name(node.func)
-            candidates: list[ast.expr] = []
-            if callee in ("HTTPException", "StarletteHTTPException"):
-                status = http_exception_status(node)
-                if status is not None:
-                    candidates.append(status)
-            elif callee.endswith("Response") or (
-                isinstance(node.func, ast.Attribute)
-                and (node.func.attr in ("get", "post", "put", "patch", "delete", "api_route"))
-            ):
-                for keyword in node.keywords:
-                    if keyword.arg == "status_code":
-                        candidates.append(keyword.value)
-            for candidate in candidates:
-                if isinstance(candidate, ast.Constant) and type(candidate.value) is int:
-                    yield candidate, candidate.value
+    for node in file_nodes(ctx).calls:
+        callee = last_name(node.func)
+        candidates: list[ast.expr] = []
+        if callee in ("HTTPException", "StarletteHTTPException"):
+            status = http_exception_status(node)
+            if status is not None:
+                candidates.append(status)
+        elif callee.endswith("Response") or (
+            isinstance(node.func, ast.Attribute)
+            and (node.func.attr in ("get", "post", "put", "patch", "delete", "api_route"))
+        ):
+            for keyword in node.keywords:
+                if keyword.arg == "status_code":
+                    candidates.append(keyword.value)
+        for candidate in candidates:
+            if isinstance(candidate, ast.Constant) and type(candidate.value) is int:
+                yield candidate, candidate.value
 
 
 @rule(
@@ -465,7 +472,7 @@ def create_user(payload: UserCreate) -> UserPublic:
     fixable=True,
 )
 def bare_status_code(ctx: RuleContext) -> Iterator[Finding]:
-    if not imports_fastapi(ctx):
+    if not imports_fastapi(ctx) or not _BARE_STATUS_TEXT.search(ctx.source):
         return
     for node, code in _bare_status_nodes(ctx):
         expr = status_expr(ctx, code)
@@ -484,7 +491,7 @@ def bare_status_code(ctx: RuleContext) -> Iterator[Finding]:
 
 def _raised_statuses(ep: Endpoint) -> list[int]:
     found: list[int] = []
-    for node in walk_body(ep.func):
+    for node in body_statements(ep.func):
         if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
             code = status_code_of(http_exception_status(node.exc))
             # 500 is the catch-all every endpoint may answer; documenting it says nothing.
@@ -649,6 +656,8 @@ def update_user(user_id: int, payload: UserUpdate, db: SessionDep) -> UserPublic
     fixable=True,
 )
 def put_partial_update(ctx: RuleContext) -> Iterator[Finding]:
+    if "exclude_unset" not in ctx.source:
+        return
     for ep in _endpoints(ctx):
         if ep.method != "put" or _partial_dump(ep) is None:
             continue
@@ -734,7 +743,7 @@ def _not_found_fix(ctx: RuleContext, stmt: ast.stmt, var: str, model: str | None
     end = node_span(stmt).end_line
     edit = (
         TextEdit(point(end + 1, 0), lines)
-        if end < len(ctx.source.splitlines())
+        if end < len(source_lines(ctx))
         else insert_after(stmt, "\n" + lines.rstrip("\n"))
     )
     return Fix(f"Answer 404 when `{var}` is None", (edit, *imports), safe=False)

@@ -27,16 +27,20 @@ from crudsmith.rules.readers_rest import (
     Param,
     annotated_parts,
     awaits_anything,
+    body_statements,
     bound_import,
     chain_root_call,
     ensure_import,
+    file_nodes,
     imports_fastapi,
+    is_dependency,
     is_session_like,
     line_indent,
     node_span,
     params,
+    segment,
+    source_lines,
     type_names,
-    walk_body,
 )
 from crudsmith.rules.registry import rule
 
@@ -99,16 +103,17 @@ def _collect_facts(statements: list[ast.stmt], facts: _SessionFacts) -> None:
 def _is_sync_provider(func: ast.FunctionDef, factories: set[str]) -> bool:
     if func.returns is not None:
         return _is_sync_session_type(func.returns)
-    for node in walk_body(func):
-        if isinstance(node, ast.Yield | ast.Return) and _is_session_factory_call(
-            node.value, factories
+    for stmt in body_statements(func):
+        value: ast.expr | None = None
+        if isinstance(stmt, ast.Return | ast.Assign):
+            value = stmt.value
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield):
+            value = stmt.value.value
+        elif isinstance(stmt, ast.With) and any(
+            _is_session_factory_call(item.context_expr, factories) for item in stmt.items
         ):
             return True
-        if isinstance(node, ast.withitem) and _is_session_factory_call(
-            node.context_expr, factories
-        ):
-            return True
-        if isinstance(node, ast.Assign) and _is_session_factory_call(node.value, factories):
+        if _is_session_factory_call(value, factories):
             return True
     return False
 
@@ -148,7 +153,7 @@ def _sync_session_param(param: Param, facts: _SessionFacts, session_module_ok: b
 def _async_fix(ctx: RuleContext, func: FunctionNode) -> Fix | None:
     if awaits_anything(func):
         return None
-    lines = ctx.source.splitlines()
+    lines = source_lines(ctx)
     if func.lineno > len(lines):
         return None
     raw = lines[func.lineno - 1].encode("utf-8")[func.col_offset :]
@@ -193,7 +198,7 @@ def get_user(user_id: int, db: SessionDep) -> UserPublic:
     fixable=True,
 )
 def async_endpoint_sync_session(ctx: RuleContext) -> Iterator[Finding]:
-    if not imports_fastapi(ctx):
+    if "async" not in ctx.source or not imports_fastapi(ctx):
         return
     targets = _async_targets(ctx)
     if not targets:
@@ -223,13 +228,13 @@ def _async_targets(ctx: RuleContext) -> list[tuple[FunctionNode, str]]:
         (ep.func, _label(ep)) for ep in iter_endpoints(ctx.statements) if ep.is_async
     ]
     seen = {id(func) for func, _ in targets}
-    dependencies: set[str] | None = None
     for stmt in ctx.statements:
-        if isinstance(stmt, ast.AsyncFunctionDef) and id(stmt) not in seen:
-            if dependencies is None:
-                dependencies = _dependency_names(ctx)
-            if stmt.name in dependencies:
-                targets.append((stmt, f"dependency `{stmt.name}`"))
+        if (
+            isinstance(stmt, ast.AsyncFunctionDef)
+            and id(stmt) not in seen
+            and is_dependency(ctx, stmt.name)
+        ):
+            targets.append((stmt, f"dependency `{stmt.name}`"))
     return targets
 
 
@@ -252,12 +257,7 @@ _TERMINALS = frozenset({"first", "all", "one", "one_or_none"})
 
 
 def _session_vars(ctx: RuleContext) -> set[str]:
-    found: set[str] = set()
-    for stmt in ctx.statements:
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.arg) and _is_sync_session_type(node.annotation):
-                found.add(node.arg)
-    return found
+    return {arg.arg for arg in file_nodes(ctx).args if _is_sync_session_type(arg.annotation)}
 
 
 def _query_root(node: ast.Call, sessions: set[str]) -> ast.Call | None:
@@ -291,15 +291,15 @@ def _query_fix(ctx: RuleContext, outer: ast.Call, root: ast.Call) -> Fix | None:
         return None
     entity = root.args[0]
     assert isinstance(root.func, ast.Attribute)
-    receiver = ast.get_source_segment(ctx.source, root.func.value)
-    model = ast.get_source_segment(ctx.source, entity)
-    if not dotted_name(entity) or receiver is None or model is None:
+    receiver = segment(ctx, root.func.value)
+    model = segment(ctx, entity)
+    if not dotted_name(entity) or not receiver or not model:
         return None
     methods = [call.func.attr for call in chain if isinstance(call.func, ast.Attribute)]
     if methods == ["get"]:
         key = chain[0].args[0] if len(chain[0].args) == 1 and not chain[0].keywords else None
-        key_text = ast.get_source_segment(ctx.source, key) if key is not None else None
-        if key_text is None:
+        key_text = segment(ctx, key) if key is not None else ""
+        if not key_text:
             return None
         text = f"{receiver}.get({model}, {key_text})"
         return Fix(f"Use {text}", (TextEdit(node_span(outer), text),))
@@ -364,20 +364,19 @@ users = db.scalars(select(User).order_by(User.id)).all()
     fixable=True,
 )
 def legacy_query(ctx: RuleContext) -> Iterator[Finding]:
+    if ".query(" not in ctx.source:
+        return
     sessions = _session_vars(ctx)
     seen: set[int] = set()
-    for stmt in ctx.statements:
-        for node in ast.walk(stmt):  # breadth first: a chain's outermost call comes first
-            if not isinstance(node, ast.Call):
-                continue
-            root = _query_root(node, sessions)
-            if root is None or id(root) in seen:
-                continue
-            seen.add(id(root))
-            text = ast.get_source_segment(ctx.source, root) or "query(...)"
-            message = f"legacy `{_shorten(text)}`; use select() with scalars()/get()"
-            fix = _query_fix(ctx, node, root) if node is not root else None
-            yield Finding("CSM402", message, node_span(root), Severity.WARNING, fix)
+    for node in file_nodes(ctx).calls:  # pre-order: a chain's outermost call comes first
+        root = _query_root(node, sessions)
+        if root is None or id(root) in seen:
+            continue
+        seen.add(id(root))
+        text = segment(ctx, root) or "query(...)"
+        message = f"legacy `{_shorten(text)}`; use select() with scalars()/get()"
+        fix = _query_fix(ctx, node, root) if node is not root else None
+        yield Finding("CSM402", message, node_span(root), Severity.WARNING, fix)
 
 
 def _shorten(text: str) -> str:
@@ -466,11 +465,11 @@ def _close_fix(ctx: RuleContext, func: FunctionNode, opened: _Open) -> Fix | Non
         return None
     last = rest[-1]
     closer = f"{'await ' if isinstance(func, ast.AsyncFunctionDef) else ''}{opened.var}.close()"
-    if isinstance(last, ast.Expr) and ast.get_source_segment(ctx.source, last) == closer:
+    if isinstance(last, ast.Expr) and segment(ctx, last) == closer:
         rest = rest[:-1]
     if not rest:
         return None
-    lines = ctx.source.splitlines()
+    lines = source_lines(ctx)
     first_line, last_line = rest[0].lineno, (last.end_lineno or last.lineno)
     body_end = rest[-1].end_lineno or rest[-1].lineno
     indent = line_indent(ctx, opened.stmt.lineno)
@@ -481,19 +480,6 @@ def _close_fix(ctx: RuleContext, func: FunctionNode, opened: _Open) -> Fix | Non
     end_bytes = len(lines[last_line - 1].encode("utf-8"))
     span = type(node_span(last))(first_line, 0, last_line, end_bytes)
     return Fix(f"Close `{opened.var}` in a finally block", (TextEdit(span, text.rstrip("\n")),))
-
-
-def _dependency_names(ctx: RuleContext) -> set[str]:
-    found: set[str] = set()
-    for stmt in ctx.statements:
-        for node in ast.walk(stmt):
-            if (
-                isinstance(node, ast.Call)
-                and last_name(node.func) in DEPENDENCY_MARKERS
-                and node.args
-            ):
-                found.add(last_name(node.args[0]))
-    return found
 
 
 @rule(
@@ -528,7 +514,6 @@ def get_db() -> Iterator[Session]:
 )
 def session_never_closed(ctx: RuleContext) -> Iterator[Finding]:
     factories = _factories(ctx.statements)
-    dependencies: set[str] | None = None
     for stmt in ctx.statements:
         if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
@@ -541,11 +526,9 @@ def session_never_closed(ctx: RuleContext) -> Iterator[Finding]:
                 span = node_span(opened.stmt)
                 yield Finding("CSM403", message, span, Severity.WARNING, fix)
             continue
-        for node in walk_body(stmt):
+        for node in body_statements(stmt):
             if isinstance(node, ast.Return) and _is_session_factory_call(node.value, factories):
-                if dependencies is None:
-                    dependencies = _dependency_names(ctx)
-                if stmt.name in dependencies or re.match(r"get_(db|.*session)", stmt.name):
+                if is_dependency(ctx, stmt.name) or re.match(r"get_(db|.*session)", stmt.name):
                     message = f"`{stmt.name}` returns a new session that nobody closes"
                     yield Finding("CSM403", message, node_span(node), Severity.WARNING)
                 break
