@@ -10,8 +10,9 @@ both call these; nothing here knows about either.
 from __future__ import annotations
 
 import ast
+import contextlib
 import gc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from crudsmith.analysis.module import analyze_parsed
@@ -73,19 +74,27 @@ class _Overlay:
             yield self._path, self._statements
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic GC while rules walk a tree (see analysis.module._collector_paused:
+    a large file's AST is millions of young objects each collection would traverse)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_context(path: str, text: str, workspace: WorkspaceView | None = None) -> RuleContext:
     """Parse `text` once (tolerantly) and analyse it; never raises.
 
     With a workspace, the rules see this text for `path` even when the
     workspace holds another version of it.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()  # see analysis.module._collector_paused: the tree is millions of young objects
-    try:
+    with _collector_paused():
         parsed = parse_tolerant(text)
-    finally:
-        if was_enabled:
-            gc.enable()
     analysis = analyze_parsed(text, parsed)
     view: WorkspaceView | None = None
     if workspace is not None:
@@ -104,16 +113,15 @@ def check(
     chosen = selected_rules(settings) if rules is None else rules
     noqa = NoqaLines(ctx.source)
     findings: list[Finding] = []
-    for rule in chosen:
-        for finding in run_rule(rule, ctx):
-            if not settings.is_enabled(finding.code):
-                continue
-            if noqa.silenced(finding.span.line, finding.code):
-                continue
-            severity = settings.severity_for(finding.code, finding.severity)
-            if severity is not finding.severity:
-                finding = replace(finding, severity=severity)
-            findings.append(finding)
+    with _collector_paused():
+        produced = [finding for rule in chosen for finding in run_rule(rule, ctx)]
+    for finding in produced:
+        if not settings.is_enabled(finding.code) or noqa.silenced(finding.span.line, finding.code):
+            continue
+        severity = settings.severity_for(finding.code, finding.severity)
+        findings.append(
+            finding if severity is finding.severity else replace(finding, severity=severity)
+        )
     findings.sort(key=sort_key)
     return findings
 

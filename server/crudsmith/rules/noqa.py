@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crudsmith.rules.fixes import line_start_offsets
+from crudsmith.rules.lines import line_text
 
 _NOQA = re.compile(
     r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?",
@@ -47,16 +47,11 @@ class NoqaLines:
 
     def __init__(self, source: str) -> None:
         self._source = source
-        self._starts = line_start_offsets(source)  # lines as `ast` counts them
         self._cache: dict[int, Noqa | None] = {}
 
     def silenced(self, line: int, code: str) -> bool:
         """Whether a finding `code` starting on 1-based `line` is silenced."""
         if line not in self._cache:
-            text = ""
-            if 0 < line <= len(self._starts):
-                end = self._starts[line] if line < len(self._starts) else len(self._source)
-                text = self._source[self._starts[line - 1] : end]
-            self._cache[line] = noqa_of(text)
+            self._cache[line] = noqa_of(line_text(self._source, line))
         directive = self._cache[line]
         return directive is not None and directive.silences(code)

@@ -16,7 +16,7 @@ from typing import Any
 from crudsmith import __version__
 from crudsmith.analysis.spec import SourceSpan
 from crudsmith.rules.docs import doc_url
-from crudsmith.rules.fixes import line_start_offsets
+from crudsmith.rules.lines import line_starts
 from crudsmith.rules.model import Finding, Severity
 from crudsmith.rules.registry import all_rules, rule_by_code
 
@@ -55,7 +55,7 @@ class _Columns:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._starts = line_start_offsets(text)
+        self._starts = line_starts(text)
 
     def column(self, line: int, byte_col: int) -> int:
         if not 0 < line <= len(self._starts):

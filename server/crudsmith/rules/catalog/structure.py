@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from functools import lru_cache
 
 from crudsmith.analysis.spec import ColumnSpec, ModelSpec, SourceSpan
 from crudsmith.generation import fields
 from crudsmith.rules import drift, field_render, workspace_refs
 from crudsmith.rules.fastapi_ast import pydantic_classes, routers
-from crudsmith.rules.fixes import line_start_offsets
+from crudsmith.rules.lines import line_count, line_text
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.registry import rule
 
@@ -27,16 +26,7 @@ def _name_span(node: ast.ClassDef, source_line: str) -> SourceSpan:
 
 
 def _line(ctx: RuleContext, lineno: int) -> str:
-    lines = _lines(ctx.source)
-    return lines[lineno - 1] if 0 < lineno <= len(lines) else ""
-
-
-@lru_cache(maxsize=4)
-def _lines(source: str) -> list[str]:
-    """The source's lines as `ast` counts them, without their line ends."""
-    starts = line_start_offsets(source)
-    ends = [*starts[1:], len(source)]
-    return [source[a:b].rstrip("\r\n") for a, b in zip(starts, ends, strict=True)]
+    return line_text(ctx.source, lineno)
 
 
 def _class_nodes(statements: list[ast.stmt]) -> dict[str, ast.ClassDef]:
@@ -259,7 +249,7 @@ def _class_append_edit(ctx: RuleContext, node: ast.ClassDef, text: str) -> TextE
     if placeholder and _own_lines(ctx, last):
         return TextEdit(SourceSpan(last.lineno, 0, end + 1, 0), text)
     end = node.end_lineno or node.lineno
-    at_end = end >= len(_lines(ctx.source)) and not ctx.source.endswith(("\n", "\r"))
+    at_end = end >= line_count(ctx.source) and not ctx.source.endswith(("\n", "\r"))
     return TextEdit(SourceSpan(end + 1, 0, end + 1, 0), ("\n" if at_end else "") + text)
 
 
