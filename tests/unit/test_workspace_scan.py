@@ -8,7 +8,7 @@ import pytest
 
 from crudsmith.workspace import index as index_module
 from crudsmith.workspace.index import WorkspaceIndex
-from crudsmith.workspace.scan import is_excluded, iter_python_files
+from crudsmith.workspace.scan import is_excluded, is_indexed, iter_python_files
 
 
 def _touch(root: Path, *paths: str) -> None:
@@ -83,3 +83,12 @@ def test_index_update_parses_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [(path, m.name) for path, m in index.models()] == [("/w/models.py", "User")]
     index.remove("/w/models.py")
     assert len(index) == 0
+
+
+def test_is_indexed_agrees_with_the_walk(tmp_path: Path) -> None:
+    _touch(tmp_path, "app/models.py", ".venv/x.py", "legacy/old.py", "app/a.egg-info/y.py")
+    walked = set(iter_python_files(tmp_path, ["legacy"]))
+    for path in tmp_path.rglob("*.py"):
+        assert is_indexed(path, [tmp_path], ["legacy"]) is (path in walked)
+    assert not is_indexed(Path("/elsewhere/models.py"), [tmp_path])
+    assert not is_indexed(tmp_path / "README.md", [tmp_path])

@@ -20,6 +20,7 @@ from crudsmith.lsp import clientlog, configuration, indexing
 from crudsmith.lsp.documents import uri_to_path
 from crudsmith.lsp.safety import none, safe
 from crudsmith.lsp.server import CrudsmithServer
+from crudsmith.workspace.scan import is_indexed
 
 _log = logging.getLogger("crudsmith.lsp")
 WATCHED = ("**/*.py", "**/pyproject.toml")
@@ -143,13 +144,14 @@ def _reindex_from_disk(server: CrudsmithServer, paths: list[Path]) -> None:
 async def _watched_files(server: CrudsmithServer, changes: Sequence[types.FileEvent]) -> None:
     changed: list[Path] = []
     settings_changed = False
+    roots = indexing.workspace_roots(server)
     for change in changes:
         path = to_fs_path(change.uri)
         if not path:
             continue
         if path.endswith("pyproject.toml"):
             settings_changed = True
-        elif not path.endswith(".py"):
+        elif not is_indexed(Path(path), roots, server.settings.exclude):
             continue
         elif change.type == types.FileChangeType.Deleted:
             server.index.remove(path)

@@ -65,3 +65,20 @@ def iter_python_files(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]
         for name in sorted(files):
             if name.endswith(".py") and not is_excluded(prefix + name, patterns):
                 yield base / name
+
+
+def is_indexed(path: Path, roots: Iterable[Path], exclude: Iterable[str] = ()) -> bool:
+    """Whether `iter_python_files` over `roots` would yield `path` (for watched-file events)."""
+    if path.suffix != ".py":
+        return False
+    patterns = tuple(exclude)
+    for root in roots:
+        try:
+            relative = path.relative_to(root)
+        except ValueError:
+            continue
+        folders = relative.parts[:-1]
+        if any(part in SKIPPED_DIRS or part.endswith(".egg-info") for part in folders):
+            return False
+        return not is_excluded(relative.as_posix(), patterns)
+    return False
