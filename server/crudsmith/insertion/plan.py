@@ -136,7 +136,7 @@ def _wanted(request: Request, path: str, piece: Piece, target: Target) -> bool:
     if kind in (PieceKind.PROJECT, PieceKind.MODELS):
         return False
     if kind is PieceKind.PACKAGE:
-        return target.layout is Layout.PACKAGE
+        return target.layout is Layout.PACKAGE and _package_wanted(request.goal, path)
     if piece.test:
         return target.layout is Layout.PACKAGE and request.goal is Goal.ENDPOINTS
     if request.goal is Goal.ENDPOINTS:
@@ -149,6 +149,16 @@ def _wanted(request: Request, path: str, piece: Piece, target: Target) -> bool:
     if request.goal is Goal.ERRORS:
         return kind is PieceKind.ERRORS
     return kind is PieceKind.SETTINGS
+
+
+def _package_wanted(goal: Goal, path: str) -> bool:
+    """`schemas/__init__.py` with schemas, `routers/__init__.py` with routers; the package's
+    own `__init__.py` always."""
+    if path.endswith("schemas/__init__.py"):
+        return goal in (Goal.ENDPOINTS, Goal.SCHEMAS)
+    if path.endswith("routers/__init__.py"):
+        return goal is Goal.ENDPOINTS
+    return True
 
 
 def _mentions(name: str) -> StatementFilter:
@@ -198,7 +208,8 @@ def _single_file_plan(
         if _is_router(path, piece):
             markers = _router_markers(piece)
             renames = single_file.router_renames(files[path], _module_name(path), markers)
-        sources.append(Source(single_file.rewrite(files[path], first_party, renames, routers)))
+        local = routers if piece.kind is PieceKind.MAIN else None
+        sources.append(Source(single_file.rewrite(files[path], first_party, renames, local)))
     main = f"{options.package_dir}/main.py"
     current = read(target.models_path)
     if request.goal is Goal.ERRORS and main in files and _binds(current, "app"):

@@ -32,6 +32,7 @@ from crudsmith.lsp import positions
 from crudsmith.lsp.documents import CachedDocument, uri_to_path
 from crudsmith.lsp.features import code_actions_edit as edit_builder
 from crudsmith.lsp.features.code_actions_offer import Existing, Offer, file_offers, model_offers
+from crudsmith.lsp.features.rule_fixes import rule_fix_actions
 from crudsmith.lsp.safety import empty_list, safe
 from crudsmith.lsp.server import CrudsmithServer
 
@@ -208,15 +209,8 @@ async def resolve_edit(server: CrudsmithServer, action: types.CodeAction) -> typ
 
 
 def rule_actions(server: CrudsmithServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """The rule quick fixes and fix-all of `rule_fixes` (guarded until it lands)."""
-    import importlib
-
-    try:
-        module = importlib.import_module("crudsmith.lsp.features.rule_fixes")
-    except ImportError:
-        return []
-    actions: list[types.CodeAction] = module.rule_fix_actions(server, params)
-    return actions
+    """The rule quick fixes and fix-all of `rule_fixes`."""
+    return rule_fix_actions(server, params)
 
 
 def register(server: CrudsmithServer) -> None:
