@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from crudsmith.analysis.spec import SourceSpan
-from crudsmith.rules.fastapi_ast import FunctionNode, dotted_name, last_name
+from crudsmith.rules.fastapi_ast import (
+    Endpoint,
+    FunctionNode,
+    dotted_name,
+    iter_endpoints,
+    last_name,
+)
 from crudsmith.rules.fixes import offset_of
 from crudsmith.rules.model import RuleContext, TextEdit
 
@@ -389,6 +395,19 @@ def file_nodes(ctx: RuleContext) -> FileNodes:
     return found
 
 
+_ENDPOINT_CACHE: list[tuple[list[ast.stmt], list[Endpoint]]] = []
+
+
+def endpoints(ctx: RuleContext) -> list[Endpoint]:
+    """The file's endpoints (`fastapi_ast.iter_endpoints`), read once per parsed file."""
+    for statements, cached in _ENDPOINT_CACHE:
+        if statements is ctx.statements:
+            return cached
+    found = list(iter_endpoints(ctx.statements))
+    _ENDPOINT_CACHE[:] = [(ctx.statements, found)]
+    return found
+
+
 _DEPENDS_TEXT = re.compile(r"\b(?:Depends|Security)\(\s*([\w.]+)")
 _DEPENDENCY_CACHE: list[tuple[str, frozenset[str]]] = []
 
@@ -505,6 +524,8 @@ def type_names(node: ast.expr | None) -> set[str]:
     """Every Name/Attribute's last name in a type (`list[User] | None` -> list, User, None)."""
     if node is None:
         return set()
+    if isinstance(node, ast.Name):  # the common case, without a walk
+        return {node.id}
     found: set[str] = set()
     for inner in ast.walk(node):
         if isinstance(inner, ast.Name):
@@ -520,15 +541,10 @@ def type_names(node: ast.expr | None) -> set[str]:
 
 
 def _identifiers(text: str) -> set[str]:
-    word = []
-    found: set[str] = set()
-    for char in text + " ":
-        if char.isalnum() or char == "_":
-            word.append(char)
-        elif word:
-            found.add("".join(word).rpartition(".")[2])
-            word = []
-    return found
+    return set(_IDENTIFIER.findall(text))
+
+
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 
 # --- sessions ----------------------------------------------------------------------------------

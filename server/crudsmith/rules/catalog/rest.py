@@ -15,7 +15,6 @@ from crudsmith.rules.fastapi_ast import (
     Endpoint,
     call_keyword,
     dotted_name,
-    iter_endpoints,
     last_name,
 )
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
@@ -24,6 +23,7 @@ from crudsmith.rules.readers_rest import (
     annotated_parts,
     body_statements,
     chain_root_call,
+    endpoints,
     ensure_import,
     file_nodes,
     http_exception_status,
@@ -56,7 +56,7 @@ def _label(ep: Endpoint) -> str:
 
 def _endpoints(ctx: RuleContext) -> Iterator[Endpoint]:
     if imports_fastapi(ctx):
-        yield from iter_endpoints(ctx.statements)
+        yield from endpoints(ctx)
 
 
 def _add_decorator_keyword(ep: Endpoint, text: str) -> TextEdit:
@@ -260,13 +260,14 @@ _VERBS = frozenset(
         "destroy",
     }
 )
+_VERB_PREFIXES = tuple(_VERBS)
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 def _path_verb(path: str) -> tuple[str, str] | None:
     """(segment, verb) of the first path segment that starts with a CRUD verb."""
     for part in path.split("/"):
-        if not part or part.startswith("{"):
+        if not part or part.startswith("{") or not part.lower().startswith(_VERB_PREFIXES):
             continue
         words = [w.lower() for w in _WORD.findall(part)]
         if not words or words[0] not in _VERBS:

@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from crudsmith.rules.fastapi_ast import (
     Endpoint,
     FunctionNode,
-    assigned_calls,
     dotted_name,
-    iter_endpoints,
     last_name,
 )
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
@@ -30,6 +28,7 @@ from crudsmith.rules.readers_rest import (
     body_statements,
     bound_import,
     chain_root_call,
+    endpoints,
     ensure_import,
     file_nodes,
     imports_fastapi,
@@ -70,9 +69,22 @@ def _is_sync_session_type(node: ast.expr | None) -> bool:
 
 
 def _factories(statements: list[ast.stmt]) -> set[str]:
+    """Module-level names bound to `sessionmaker(...)` and friends (one pass)."""
     found: set[str] = set()
-    for callee in _FACTORY_CALLS:
-        found.update(assigned_calls(statements, callee))
+    for stmt in statements:
+        if (
+            isinstance(stmt, ast.Assign)
+            and isinstance(stmt.value, ast.Call)
+            and last_name(stmt.value.func) in _FACTORY_CALLS
+        ):
+            found.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        elif (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.target, ast.Name)
+            and last_name(stmt.value.func) in _FACTORY_CALLS
+        ):
+            found.add(stmt.target.id)
     return found
 
 
@@ -140,14 +152,29 @@ def _depends_target(param: Param) -> str | None:
     return None
 
 
-def _sync_session_param(param: Param, facts: _SessionFacts, session_module_ok: bool) -> bool:
-    names = type_names(param.base_type())
-    if "Session" in names and session_module_ok:
+@dataclass(frozen=True, slots=True)
+class _ParamTypes:
+    """A parameter's type names, read once: the whole annotation and its `Annotated` base."""
+
+    param: Param
+    names: set[str]
+    base_names: set[str]
+    target: str | None
+
+    @classmethod
+    def of(cls, param: Param) -> _ParamTypes:
+        names = type_names(param.annotation)
+        parts = annotated_parts(param.annotation)
+        base_names = type_names(parts[0]) if parts is not None else names
+        return cls(param, names, base_names, _depends_target(param))
+
+
+def _sync_session_param(info: _ParamTypes, facts: _SessionFacts, session_module_ok: bool) -> bool:
+    if "Session" in info.base_names and session_module_ok:
         return True
-    if names & facts.aliases or type_names(param.annotation) & facts.aliases:
+    if info.names & facts.aliases:
         return True
-    target = _depends_target(param)
-    return target is not None and target in facts.providers
+    return info.target is not None and info.target in facts.providers
 
 
 def _async_fix(ctx: RuleContext, func: FunctionNode) -> Fix | None:
@@ -203,29 +230,31 @@ def async_endpoint_sync_session(ctx: RuleContext) -> Iterator[Finding]:
     targets = _async_targets(ctx)
     if not targets:
         return
+    typed = [(func, label, [_ParamTypes.of(p) for p in params(func)]) for func, label in targets]
     wanted: set[str] = set()
-    for func, _ in targets:
-        for param in params(func):
-            wanted.update(type_names(param.annotation) - {"Annotated"})
-            wanted.add(_depends_target(param) or "")
+    for _, _, infos in typed:
+        for info in infos:
+            wanted.update(info.names - {"Annotated"})
+            wanted.add(info.target or "")
     facts = _session_facts(ctx, wanted - {""})
     session_module = bound_import(ctx, "Session")
     session_module_ok = session_module is None or (
         session_module.split(".")[0] not in _NON_SQL_SESSION_MODULES
     )
-    for func, label in targets:
-        for param in params(func):
-            if _sync_session_param(param, facts, session_module_ok):
-                message = f"async {label} uses the sync Session `{param.name}`"
+    for func, label, infos in typed:
+        for info in infos:
+            if _sync_session_param(info, facts, session_module_ok):
+                message = f"async {label} uses the sync Session `{info.param.name}`"
                 fix = _async_fix(ctx, func)
-                yield Finding("CSM401", message, node_span(param.arg), Severity.WARNING, fix)
+                span = node_span(info.param.arg)
+                yield Finding("CSM401", message, span, Severity.WARNING, fix)
                 break
 
 
 def _async_targets(ctx: RuleContext) -> list[tuple[FunctionNode, str]]:
     """Async endpoints, and async module-level functions this file uses as dependencies."""
     targets: list[tuple[FunctionNode, str]] = [
-        (ep.func, _label(ep)) for ep in iter_endpoints(ctx.statements) if ep.is_async
+        (ep.func, _label(ep)) for ep in endpoints(ctx) if ep.is_async
     ]
     seen = {id(func) for func, _ in targets}
     for stmt in ctx.statements:
@@ -526,7 +555,7 @@ def session_never_closed(ctx: RuleContext) -> Iterator[Finding]:
                 span = node_span(opened.stmt)
                 yield Finding("CSM403", message, span, Severity.WARNING, fix)
             continue
-        for node in body_statements(stmt):
+        for node in stmt.body:  # a provider returns its session at the top level
             if isinstance(node, ast.Return) and _is_session_factory_call(node.value, factories):
                 if is_dependency(ctx, stmt.name) or re.match(r"get_(db|.*session)", stmt.name):
                     message = f"`{stmt.name}` returns a new session that nobody closes"
@@ -577,16 +606,16 @@ def create_user(payload: UserCreate, db: SessionDep) -> UserPublic:
 def orm_model_as_body(ctx: RuleContext) -> Iterator[Finding]:
     if not imports_fastapi(ctx):
         return
-    models: set[str] | None = None
-    for ep in iter_endpoints(ctx.statements):
+    models = _model_names(ctx)
+    if not models:
+        return
+    for ep in endpoints(ctx):
         path = ep.path or ""
         for param in params(ep.func):
             if param.annotation is None or "{" + param.name in path:
                 continue
             if any(last_name(m.func) in _NOT_BODY_MARKERS for m in param.markers()):
                 continue
-            if models is None:
-                models = _model_names(ctx)
             hit = sorted(type_names(param.base_type()) & models)
             if hit:
                 message = (
