@@ -120,3 +120,16 @@ async def test_unsafe_fix_marked_and_never_in_fix_all(editor: Editor, tmp_path: 
     assert "teaser" not in _apply(editor, doc, quick)
     assert not any(a.kind == FIX_ALL for a in actions)
     assert await _code_actions(editor, doc, [], only=[FIX_ALL]) == []
+
+
+async def test_minimal_edit_keeps_crlf_pairs_and_counts_utf16() -> None:
+    from crudsmith.lsp.features.rule_fixes import _minimal_edit
+
+    old = 'a = "😀"\r\nb = 1\r\n'
+    new = 'a = "😀"\r\nb = 2\r\n'
+    edit = _minimal_edit(old, new, "utf-16")
+    assert edit.new_text == "2"
+    assert (edit.range.start.line, edit.range.start.character) == (1, 4)
+    inserted = _minimal_edit("x\r\ny\r\n", "x\r\nz\r\ny\r\n", "utf-8")
+    assert apply_text_edits("x\r\ny\r\n", [inserted], "utf-8") == "x\r\nz\r\ny\r\n"
+    assert not inserted.new_text.startswith("\n")

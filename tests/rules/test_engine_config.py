@@ -116,7 +116,10 @@ def test_load_pyproject_errors_name_the_file(tmp_path: Path) -> None:
         load_pyproject_lint(tmp_path / "missing.toml")
 
 
-def test_find_pyproject_without_table(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
-    found = find_pyproject(tmp_path)
-    assert found is None or found != tmp_path / "pyproject.toml"
+def test_find_pyproject_skips_files_without_the_table(tmp_path: Path) -> None:
+    outer = tmp_path / "outer"
+    inner = outer / "inner"
+    inner.mkdir(parents=True)
+    (outer / "pyproject.toml").write_text("[tool.crudsmith]\n", encoding="utf-8")
+    (inner / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    assert find_pyproject(inner) == outer / "pyproject.toml"
