@@ -9,6 +9,7 @@ build the small text edits the fixes share (an added import, a node's text).
 from __future__ import annotations
 
 import ast
+import bisect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -22,6 +23,7 @@ from crudsmith.rules.fastapi_ast import (
     last_name,
     pydantic_classes,
 )
+from crudsmith.rules.fixes import line_start_offsets, offset_of
 from crudsmith.rules.model import RuleContext, TextEdit
 
 SETTINGS_ROOTS = frozenset({"BaseSettings"})
@@ -49,8 +51,22 @@ def insert_at_end(node: ast.AST, text: str) -> TextEdit:
     return TextEdit(point(span.end_line, span.end_col), text)
 
 
+_LINE_STARTS: dict[int, tuple[str, list[int]]] = {}
+
+
 def source_of(ctx: RuleContext, node: ast.AST) -> str:
-    return ast.get_source_segment(ctx.source, node) or ""
+    """The source text of `node` (line starts computed once per source text)."""
+    cached = _LINE_STARTS.get(id(ctx.source))
+    if cached is None or cached[0] is not ctx.source:
+        if len(_LINE_STARTS) >= 64:
+            _LINE_STARTS.clear()
+        cached = (ctx.source, line_start_offsets(ctx.source))
+        _LINE_STARTS[id(ctx.source)] = cached
+    starts = cached[1]
+    span = node_span(node)
+    start = offset_of(ctx.source, span.line, span.col, starts)
+    end = offset_of(ctx.source, span.end_line, span.end_col, starts)
+    return ctx.source[start:end]
 
 
 def line_indent(ctx: RuleContext, line: int) -> str:
@@ -140,7 +156,84 @@ def memo(statements: list[ast.stmt], key: str, compute: Callable[[list[ast.stmt]
     return value
 
 
+def file_nodes(statements: list[ast.stmt]) -> dict[type, list[ast.AST]]:
+    """Every node of the file grouped by type, from one walk shared by all rules."""
+    return memo(statements, "nodes", _group_nodes)
+
+
+def _group_nodes(statements: list[ast.stmt]) -> dict[type, list[ast.AST]]:
+    """Depth-first over `_fields` (faster than `ast.walk`, which builds child iterators)."""
+    grouped: dict[type, list[ast.AST]] = {}
+    stack: list[ast.AST] = list(reversed(statements))
+    ast_type = ast.AST
+    while stack:
+        node = stack.pop()
+        grouped.setdefault(type(node), []).append(node)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(item for item in reversed(value) if isinstance(item, ast_type))
+            elif isinstance(value, ast_type):
+                stack.append(value)
+    for kind, nodes in grouped.items():
+        if "lineno" in getattr(kind, "_attributes", ()):
+            nodes.sort(key=_line_of)
+    return grouped
+
+
+def _line_of(node: ast.AST) -> int:
+    return node.lineno  # type: ignore[attr-defined, no-any-return]
+
+
+def assignments_of(statements: list[ast.stmt]) -> list[ast.AST]:
+    """Every `Assign` / `AnnAssign` of the file, in line order."""
+    return memo(statements, "assignments", _sorted_assignments)
+
+
+def _sorted_assignments(statements: list[ast.stmt]) -> list[ast.AST]:
+    nodes = file_nodes(statements)
+    return sorted([*nodes.get(ast.Assign, []), *nodes.get(ast.AnnAssign, [])], key=_line_of)
+
+
+def within(scope: ast.AST, nodes: list[T]) -> list[T]:
+    """The nodes (sorted by line, as `file_nodes` keeps them) starting inside `scope`'s lines."""
+    first = scope.lineno  # type: ignore[attr-defined]
+    last = scope.end_lineno or first  # type: ignore[attr-defined]
+    low = bisect.bisect_left(nodes, first, key=_line_of)  # type: ignore[arg-type]
+    high = bisect.bisect_right(nodes, last, key=_line_of)  # type: ignore[arg-type]
+    return nodes[low:high]
+
+
+def calls_of(statements: list[ast.stmt]) -> list[ast.Call]:
+    return file_nodes(statements).get(ast.Call, [])  # type: ignore[return-value]
+
+
+def attribute_calls(statements: list[ast.stmt], names: Iterable[str]) -> list[ast.Call]:
+    """Calls `<x>.<name>(...)` in the file for one of `names`."""
+    wanted = set(names)
+    return [
+        call
+        for call in calls_of(statements)
+        if isinstance(call.func, ast.Attribute) and call.func.attr in wanted
+    ]
+
+
+_INDEX_CACHE: dict[int, tuple[RuleContext, ClassIndex]] = {}
+
+
 def class_index(ctx: RuleContext) -> ClassIndex:
+    """The classes this file's rules reason about; built once per context."""
+    cached = _INDEX_CACHE.get(id(ctx))
+    if cached is not None and cached[0] is ctx:
+        return cached[1]
+    built = _build_class_index(ctx)
+    if len(_INDEX_CACHE) >= 64:
+        _INDEX_CACHE.clear()
+    _INDEX_CACHE[id(ctx)] = (ctx, built)
+    return built
+
+
+def _build_class_index(ctx: RuleContext) -> ClassIndex:
     local = pydantic_classes(ctx.statements)
     workspace: dict[str, ast.ClassDef] = {}
     orm = {model.name: model for model in ctx.analysis.models}
@@ -299,7 +392,12 @@ def is_true(node: ast.expr | None) -> bool:
 # ---------------------------------------------------------------- local types
 
 
-def local_types(func: FunctionNode, index: ClassIndex, owner: str | None = None) -> dict[str, str]:
+def local_types(
+    func: FunctionNode,
+    index: ClassIndex,
+    owner: str | None = None,
+    assignments: list[ast.AST] | None = None,
+) -> dict[str, str]:
     """Names inside `func` whose Pydantic class is known: annotated parameters,
     variables assigned from a model's constructor or `model_validate`, `self`/`cls`.
 
@@ -315,7 +413,8 @@ def local_types(func: FunctionNode, index: ClassIndex, owner: str | None = None)
         first = args.args[0].arg
         if first in ("self", "cls"):
             types[first] = owner
-    return _with_assignments(ast.walk(func), types, _param_names(func), index)
+    nodes = ast.walk(func) if assignments is None else within(func, assignments)
+    return _with_assignments(nodes, types, _param_names(func), index)
 
 
 def module_types(statements: list[ast.stmt], index: ClassIndex) -> dict[str, str]:

@@ -17,11 +17,15 @@ from crudsmith.rules.readers_pydantic import (
     ClassIndex,
     all_endpoints,
     annotation_names,
+    assignments_of,
+    attribute_calls,
+    calls_of,
     class_fields,
     class_index,
     config_class,
     constructed_class,
     endpoint_body_models,
+    file_nodes,
     functions_with_owner,
     has_model_config,
     insert_at_end,
@@ -36,6 +40,7 @@ from crudsmith.rules.readers_pydantic import (
     response_models,
     source_of,
     with_import,
+    within,
 )
 from crudsmith.rules.registry import rule
 
@@ -302,26 +307,37 @@ user = User(**payload.model_dump())
     fixable=True,
 )
 def v1_method_rule(ctx: RuleContext) -> Iterator[Finding]:
+    candidates = attribute_calls(ctx.statements, (*INSTANCE_METHODS, *CLASS_METHODS))
+    if not candidates:
+        return
     index = class_index(ctx)
     if not index.local and not index.workspace:
         return
     for func, owner in functions_with_owner(ctx.statements):
-        owner_name = owner.name if owner is not None and owner.name in index.local else None
-        types = local_types(func, index, owner_name)
-        for node in ast.walk(func):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                finding = _v1_call(ctx, node, node.func, types, index)
-                if finding is not None:
-                    yield finding
-    top = module_types(ctx.statements, index)
-    for stmt in ctx.statements:
-        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        calls = within(func, candidates)
+        if not calls:
             continue
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                finding = _v1_call(ctx, node, node.func, top, index)
-                if finding is not None:
-                    yield finding
+        owner_name = owner.name if owner is not None and owner.name in index.local else None
+        types = local_types(func, index, owner_name, assignments_of(ctx.statements))
+        yield from _v1_calls(ctx, calls, types, index)
+    top_level = [
+        call
+        for stmt in ctx.statements
+        if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        for call in within(stmt, candidates)
+    ]
+    if top_level:
+        yield from _v1_calls(ctx, top_level, module_types(ctx.statements, index), index)
+
+
+def _v1_calls(
+    ctx: RuleContext, calls: list[ast.Call], types: dict[str, str], index: ClassIndex
+) -> Iterator[Finding]:
+    for call in calls:
+        assert isinstance(call.func, ast.Attribute)
+        finding = _v1_call(ctx, call, call.func, types, index)
+        if finding is not None:
+            yield finding
 
 
 def _receiver_class(
@@ -410,8 +426,9 @@ from pydantic_settings import BaseSettings
     fixable=True,
 )
 def basesettings_import_rule(ctx: RuleContext) -> Iterator[Finding]:
-    for node in _all_nodes(ctx.statements):
-        if not isinstance(node, ast.ImportFrom) or node.module != "pydantic" or node.level:
+    for node in file_nodes(ctx.statements).get(ast.ImportFrom, []):
+        assert isinstance(node, ast.ImportFrom)
+        if node.module != "pydantic" or node.level:
             continue
         moved = [alias for alias in node.names if alias.name == "BaseSettings"]
         if not moved:
@@ -423,11 +440,6 @@ def basesettings_import_rule(ctx: RuleContext) -> Iterator[Finding]:
             Severity.ERROR,
             _settings_import_fix(ctx, node, moved[0]),
         )
-
-
-def _all_nodes(statements: list[ast.stmt]) -> Iterator[ast.AST]:
-    for stmt in statements:
-        yield from ast.walk(stmt)
 
 
 def _alias_text(alias: ast.alias) -> str:
@@ -559,6 +571,9 @@ def _validator_fix(
 # ---------------------------------------------------------------- CSM205
 
 FIELD_RENAMES = {"regex": "pattern", "min_items": "min_length", "max_items": "max_length"}
+V1_FIELD_ARGS = frozenset(
+    {"regex", "min_items", "max_items", "example", "allow_mutation", "const", "unique_items"}
+)
 FIELD_FUNCS = frozenset({"Field", "constr", "conlist", "conset", "confrozenset", "conbytes"})
 
 
@@ -588,14 +603,24 @@ code: str = Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])
     fixable=True,
 )
 def v1_field_argument_rule(ctx: RuleContext) -> Iterator[Finding]:
-    for node in _all_nodes(ctx.statements):
-        if not isinstance(node, ast.Call):
+    imported = {
+        spec.name
+        for spec in ctx.analysis.imports
+        if spec.module == "pydantic" and spec.name in FIELD_FUNCS and not spec.alias
+    }
+    for node in calls_of(ctx.statements):
+        if not node.keywords:
             continue
-        func = dotted_name(node.func)
-        short = func.rpartition(".")[2]
-        if short not in FIELD_FUNCS:
-            continue
-        if not (func == f"pydantic.{short}" or is_imported_from(ctx, short, PYDANTIC_MODULES)):
+        func = node.func
+        if isinstance(func, ast.Name):
+            if func.id not in imported:
+                continue
+            short = func.id
+        elif isinstance(func, ast.Attribute) and dotted_name(func) == f"pydantic.{func.attr}":
+            if func.attr not in FIELD_FUNCS:
+                continue
+            short = func.attr
+        else:
             continue
         for keyword in node.keywords:
             replacement = _field_keyword(ctx, keyword)
@@ -619,7 +644,7 @@ def v1_field_argument_rule(ctx: RuleContext) -> Iterator[Finding]:
 
 def _field_keyword(ctx: RuleContext, keyword: ast.keyword) -> str | None:
     """The v2 replacement `name=value`, "" when there is none, None when not v1."""
-    if keyword.arg is None:
+    if keyword.arg is None or keyword.arg not in V1_FIELD_ARGS:
         return None
     value = source_of(ctx, keyword.value)
     if keyword.arg in FIELD_RENAMES:
@@ -744,12 +769,17 @@ class UserPublic(BaseModel):
     fixable=True,
 )
 def from_attributes_rule(ctx: RuleContext) -> Iterator[Finding]:
+    if not all_endpoints(ctx) and not attribute_calls(ctx.statements, ("model_validate",)):
+        return
     index = class_index(ctx)
     if not index.local and not index.workspace:
         return
     reported: set[str] = set()
+    validations = attribute_calls(ctx.statements, ("model_validate",))
     for func, _owner in functions_with_owner(ctx.statements):
-        for name, where in _orm_validated(ctx, func, index):
+        if not within(func, validations) and endpoint_of(func) is None:
+            continue
+        for name, where in _orm_validated(func, index, within(func, validations)):
             if name in reported:
                 continue
             cls = index.pydantic(name)
@@ -766,20 +796,23 @@ def from_attributes_rule(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _orm_validated(
-    ctx: RuleContext, func: ast.FunctionDef | ast.AsyncFunctionDef, index: ClassIndex
+    func: ast.FunctionDef | ast.AsyncFunctionDef, index: ClassIndex, validations: list[ast.Call]
 ) -> Iterator[tuple[str, ast.expr]]:
     """(schema name, node) where an ORM object meets a Pydantic schema in `func`."""
-    orm_vars = _orm_variables(func, index)
     endpoint = endpoint_of(func)
-    if endpoint is not None and _returns_orm(func, orm_vars, index):
-        for name, node in response_models(endpoint):
-            if _is_schema_target(name, node, index):
-                yield name, node
-    for sub in ast.walk(func):
+    targets = [
+        (name, node)
+        for name, node in (response_models(endpoint) if endpoint is not None else [])
+        if _is_schema_target(name, node, index)
+    ]
+    if not targets and not validations:
+        return
+    orm_vars = _orm_variables(func, index)
+    if targets and _returns_orm(func, orm_vars, index):
+        yield from targets
+    for sub in validations:
         if (
-            isinstance(sub, ast.Call)
-            and isinstance(sub.func, ast.Attribute)
-            and sub.func.attr == "model_validate"
+            isinstance(sub.func, ast.Attribute)
             and isinstance(sub.func.value, ast.Name)
             and index.is_pydantic(sub.func.value.id)
             and len(sub.args) == 1

@@ -33,9 +33,13 @@ from crudsmith.rules.readers_pydantic import (
     ClassIndex,
     all_endpoints,
     annotation_names,
+    assignments_of,
+    attribute_calls,
+    calls_of,
     class_fields,
     class_index,
     endpoint_body_models,
+    file_nodes,
     imports_module,
     insert_at_end,
     local_types,
@@ -45,6 +49,7 @@ from crudsmith.rules.readers_pydantic import (
     response_models,
     source_of,
     whole_lines_span,
+    within,
 )
 from crudsmith.rules.registry import rule
 
@@ -60,6 +65,12 @@ AUTH_PROVIDER = re.compile(
     r"^(get_current_(active_)?(super)?user|current_(active_)?user|CurrentUser|CurrentActiveUser|"
     r"AdminUser|require_(admin|user|auth|login|scopes?|permissions?)|get_user_from_token|"
     r"auth_required|login_required)$"
+)
+# The name of a function passed to `Depends(...)` that authenticates or authorises.
+AUTH_DEPENDENCY = re.compile(
+    r"user|admin|auth|token|verif|permission|scope|principal|login|credential|api_?key|"
+    r"bearer|oauth|jwt|secur|guard|protect|role|staff|superuser|identity|account|member",
+    re.IGNORECASE,
 )
 PUBLIC_ENDPOINT = re.compile(
     r"login|logout|token|register|signup|sign_up|sign-up|signin|sign_in|sign-in|forgot|reset|"
@@ -104,8 +115,9 @@ def mutation_without_auth_rule(ctx: RuleContext) -> Iterator[Finding]:
     if not endpoints or not _project_has_auth(ctx):
         return
     guarded = _guarded_owners(ctx)
+    aliases = _auth_aliases(ctx)
     for endpoint in endpoints:
-        if endpoint.owner in guarded or _is_public(endpoint) or _has_auth(endpoint):
+        if endpoint.owner in guarded or _is_public(endpoint) or _has_auth(endpoint, aliases):
             continue
         label = endpoint.path if endpoint.path is not None else endpoint.func.name
         yield Finding(
@@ -184,10 +196,18 @@ def _verb(endpoint: Endpoint) -> str:
     return "/".join(verbs) or endpoint.method.upper()
 
 
-def _auth_like(node: ast.AST | None) -> bool:
+def _auth_like(node: ast.AST | None, aliases: frozenset[str] = frozenset()) -> bool:
+    """`node` names an authentication dependency: `CurrentUser`, `Security(...)`,
+    `Depends(get_admin_user)`, an `HTTPBearer` scheme, an auth alias of the workspace."""
     if node is None:
         return False
     for sub in ast.walk(node):
+        if isinstance(sub, ast.Call) and sub.args and last_name(sub.func) == "Depends":
+            target = sub.args[0]
+            if isinstance(target, ast.Call):
+                target = target.func
+            if AUTH_DEPENDENCY.search(last_name(target)):
+                return True
         name = (
             sub.id
             if isinstance(sub, ast.Name)
@@ -195,20 +215,20 @@ def _auth_like(node: ast.AST | None) -> bool:
             if isinstance(sub, ast.Attribute)
             else ""
         )
-        if name and AUTH_NAME.search(name):
+        if name and (AUTH_NAME.search(name) or name in aliases):
             return True
     return False
 
 
-def _has_auth(endpoint: Endpoint) -> bool:
+def _has_auth(endpoint: Endpoint, aliases: frozenset[str]) -> bool:
     args = endpoint.func.args
     params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
     defaults = [*args.defaults, *args.kw_defaults]
-    if any(AUTH_NAME.search(arg.arg) or _auth_like(arg.annotation) for arg in params):
+    if any(AUTH_NAME.search(arg.arg) or _auth_like(arg.annotation, aliases) for arg in params):
         return True
-    if any(_auth_like(default) for default in defaults):
+    if any(_auth_like(default, aliases) for default in defaults):
         return True
-    if _auth_like(endpoint.keyword("dependencies")):
+    if _auth_like(endpoint.keyword("dependencies"), aliases):
         return True
     for node in ast.walk(endpoint.func):
         if isinstance(node, ast.Call) and _auth_like(node.func):
@@ -217,6 +237,31 @@ def _has_auth(endpoint: Endpoint) -> bool:
         last_name(d) in ("login_required", "requires", "auth_required")
         for d in endpoint.func.decorator_list
     )
+
+
+def _auth_aliases(ctx: RuleContext) -> frozenset[str]:
+    """`X = Annotated[User, Depends(<auth>)]` aliases of the file and the workspace."""
+    trees = (
+        ctx.workspace.file_trees() if ctx.workspace is not None else [(ctx.path, ctx.statements)]
+    )
+    found: set[str] = set()
+    for _path, statements in trees:
+        found.update(memo(statements, "auth-aliases", _file_auth_aliases))
+    return frozenset(found)
+
+
+def _file_auth_aliases(statements: list[ast.stmt]) -> frozenset[str]:
+    found: set[str] = set()
+    for stmt in statements:
+        target, value = _module_assignment(stmt)
+        if (
+            target is not None
+            and isinstance(value, ast.Subscript)
+            and last_name(value.value) == "Annotated"
+            and _auth_like(value.slice)
+        ):
+            found.add(target)
+    return frozenset(found)
 
 
 def _is_public(endpoint: Endpoint) -> bool:
@@ -248,20 +293,29 @@ def _guarded_owners(ctx: RuleContext) -> set[str]:
         ctx.workspace.file_trees() if ctx.workspace is not None else [(ctx.path, ctx.statements)]
     )
     for _path, statements in trees:
-        for stmt in statements:
-            for node in ast.walk(stmt):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "include_router"
-                    and node.args
-                    and _auth_like(call_keyword(node, "dependencies"))
-                ):
-                    included = dotted_name(node.args[0])
-                    module, _, attr = included.rpartition(".")
-                    if not module or module.rpartition(".")[2] == stem:
-                        guarded.add(attr or included)
+        for included in memo(statements, "auth-includes", _auth_included_routers):
+            module, _, attr = included.rpartition(".")
+            if not module or module.rpartition(".")[2] == stem:
+                guarded.add(attr or included)
     return guarded
+
+
+def _auth_included_routers(statements: list[ast.stmt]) -> list[str]:
+    """The routers a file includes with an authentication dependency, as written."""
+    found: list[str] = []
+    for stmt in statements:
+        body = stmt.body if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) else [stmt]
+        for inner in body:
+            call = inner.value if isinstance(inner, ast.Expr) else None
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "include_router"
+                and call.args
+                and _auth_like(call_keyword(call, "dependencies"))
+            ):
+                found.append(dotted_name(call.args[0]))
+    return found
 
 
 def _auth_fix(ctx: RuleContext, endpoint: Endpoint) -> Fix | None:
@@ -510,9 +564,7 @@ claims = jwt.decode(token, settings.secret_key, algorithms=[settings.algorithm])
 def jwt_decode_rule(ctx: RuleContext) -> Iterator[Finding]:
     if not (imports_module(ctx, "jwt") or imports_module(ctx, "jose")):
         return
-    calls = [
-        node for stmt in ctx.statements for node in ast.walk(stmt) if isinstance(node, ast.Call)
-    ]
+    calls = calls_of(ctx.statements)
     for call in calls:
         if not _is_jwt_call(ctx, call, "decode"):
             continue
@@ -732,10 +784,8 @@ app.add_middleware(
     fixable=True,
 )
 def cors_rule(ctx: RuleContext) -> Iterator[Finding]:
-    for stmt in ctx.statements:
-        for node in ast.walk(stmt):
-            if not isinstance(node, ast.Call) or not _is_cors_call(node):
-                continue
+    for node in calls_of(ctx.statements):
+        if _is_cors_call(node):
             origins = call_keyword(node, "allow_origins")
             regex = call_keyword(node, "allow_origin_regex")
             credentials = call_keyword(node, "allow_credentials")
@@ -829,14 +879,18 @@ async def unhandled(request: Request, exc: Exception) -> JSONResponse:
     fixable=True,
 )
 def exception_leak_rule(ctx: RuleContext) -> Iterator[Finding]:
+    if not any(last_name(call.func) in RESPONSE_CALLS for call in calls_of(ctx.statements)):
+        return
     catch_all = _catch_all_handlers(ctx)
+    responses = [c for c in calls_of(ctx.statements) if last_name(c.func) in RESPONSE_CALLS]
     for func in iter_functions(ctx.statements):
+        calls = within(func, responses)
+        if not calls:
+            continue
         exc_names = _exception_names(func, func.name in catch_all)
         if not exc_names:
             continue
-        for node in ast.walk(func):
-            if not isinstance(node, ast.Call) or last_name(node.func) not in RESPONSE_CALLS:
-                continue
+        for node in calls:
             status = _status_of(node)
             if not (
                 _is_500(status)
@@ -882,18 +936,13 @@ def _catch_all_handlers(ctx: RuleContext) -> set[str]:
                 and _is_500(decorator.args[0])
             ):
                 found.add(func.name)
-    for stmt in ctx.statements:
-        for node in ast.walk(stmt):
-            if (
-                isinstance(node, ast.Call)
-                and last_name(node.func) == "add_exception_handler"
-                and len(node.args) == 2
-                and (
-                    last_name(node.args[0]) in ("Exception", "BaseException")
-                    or _is_500(node.args[0])
-                )
-            ):
-                found.add(last_name(node.args[1]))
+    for node in calls_of(ctx.statements):
+        if (
+            last_name(node.func) == "add_exception_handler"
+            and len(node.args) == 2
+            and (last_name(node.args[0]) in ("Exception", "BaseException") or _is_500(node.args[0]))
+        ):
+            found.add(last_name(node.args[1]))
     return found
 
 
@@ -984,30 +1033,56 @@ user = User(
 """,
 )
 def password_unhashed_rule(ctx: RuleContext) -> Iterator[Finding]:
+    if not _mentions_password(ctx.statements):
+        return
     index = class_index(ctx)
     if not index.orm_models:
         return
+    orm = index.orm_models
+    constructors = [c for c in calls_of(ctx.statements) if last_name(c.func) in orm]
+    stores = [
+        node
+        for node in file_nodes(ctx.statements).get(ast.Assign, [])
+        if isinstance(node, ast.Assign) and _stores_raw_password(node)
+    ]
     for func in iter_functions(ctx.statements):
-        types = local_types(func, index)
-        for node in ast.walk(func):
-            if isinstance(node, ast.Call) and last_name(node.func) in index.orm_models:
-                yield from _unhashed_in_constructor(ctx, node, types, index)
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
-                if (
-                    isinstance(target, ast.Attribute)
-                    and last_name(target.value) != "self"
-                    and PASSWORD_INPUT.search(
-                        target.attr.replace("hashed_", "").replace("_hash", "")
-                    )
-                    and _raw_password(node.value)
-                ):
-                    yield Finding(
-                        "CSM307",
-                        f"`{source_of(ctx, target)}` is set to a plain password",
-                        node_span(node),
-                        Severity.ERROR,
-                    )
+        calls = within(func, constructors)
+        types = local_types(func, index, None, assignments_of(ctx.statements)) if calls else {}
+        for call in calls:
+            yield from _unhashed_in_constructor(ctx, call, types, index)
+        for node in within(func, stores):
+            yield Finding(
+                "CSM307",
+                f"`{source_of(ctx, node.targets[0])}` is set to a plain password",
+                node_span(node),
+                Severity.ERROR,
+            )
+
+
+def _stores_raw_password(node: ast.Assign) -> bool:
+    """`obj.hashed_password = payload.password` (never `self.password = password`)."""
+    if len(node.targets) != 1:
+        return False
+    target = node.targets[0]
+    return (
+        isinstance(target, ast.Attribute)
+        and last_name(target.value) != "self"
+        and bool(PASSWORD_INPUT.search(target.attr.replace("hashed_", "").replace("_hash", "")))
+        and _raw_password(node.value)
+    )
+
+
+def _mentions_password(statements: list[ast.stmt]) -> bool:
+    nodes = file_nodes(statements)
+    return any(
+        PASSWORD_INPUT.search(node.attr if isinstance(node, ast.Attribute) else node.id)
+        for kind in (ast.Attribute, ast.Name)
+        for node in nodes.get(kind, [])
+        if isinstance(node, ast.Attribute | ast.Name)
+    ) or any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        for node in attribute_calls(statements, ("model_dump", "dict"))
+    )
 
 
 def _unhashed_in_constructor(
