@@ -56,6 +56,7 @@ def expand(text: str, answer: Answer, item: Completion, offset: int | None = Non
     """`text` with the item's import edits applied and its plain code replacing the prefix."""
     end = len(text) if offset is None else offset
     main = TextEdit(span_of(text, answer.replace_start, end), item.plain)
+    assert item.import_edits is not None
     return apply_edits(text, (*item.import_edits, main))
 
 

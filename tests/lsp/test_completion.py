@@ -89,9 +89,14 @@ async def test_crud_offers_the_models_of_models_py(editor: Any, tmp_path: Path) 
     assert isinstance(create.text_edit, types.TextEdit)
     assert "def create_post(" in create.text_edit.new_text  # routers/posts.py is about Post
     assert "${2:Create a post}" in create.text_edit.new_text
+    # Both profiles resolve additionalTextEdits lazily: the list stays cheap.
+    assert create.additional_text_edits is None
+    create = await editor.client.completion_item_resolve_async(create)
+    assert create.additional_text_edits
     # The import edits land where the core says, under this client's encoding.
     core = ask(text, [models_file("blog")], path=str(path))
     expected_item = next(i for i in core.items if i.label == "crud-create")
+    assert expected_item.import_edits is not None
     expected = apply_edits(text, expected_item.import_edits)
     got = _apply(text, list(create.additional_text_edits or []), editor.encoding)
     assert got == expected
@@ -101,6 +106,7 @@ async def test_crud_offers_the_models_of_models_py(editor: Any, tmp_path: Path) 
     assert "from app.schemas.post import PostCreate, PostPublic\n" in got
     assert got.endswith(POSTS.split("\n", 2)[2] + "crud")
     # The whole expansion (defaults filled) parses.
+    assert isinstance(create.text_edit, types.TextEdit)
     full = _apply(text, [create.text_edit, *(create.additional_text_edits or [])], editor.encoding)
     ast.parse(full.replace("$1", "").replace("${2:Create a post}", "Create a post"))
 
@@ -127,9 +133,10 @@ async def test_nothing_inside_strings_comments_or_expressions(editor: Any, tmp_p
         assert list(result.items) == [], (line, character)
 
 
-async def test_plain_text_without_snippet_support(editor: Any, tmp_path: Path) -> None:
+async def test_plain_text_and_eager_edits_for_a_simple_client(editor: Any, tmp_path: Path) -> None:
     item_caps = editor.capabilities.text_document.completion.completion_item
     item_caps.snippet_support = False
+    item_caps.resolve_support = None
     text = POSTS + "crud-get"
     _, doc_uri = await _workspace(editor, tmp_path, text)
     result = await _complete(editor, doc_uri, 4, 8)
@@ -138,3 +145,7 @@ async def test_plain_text_without_snippet_support(editor: Any, tmp_path: Path) -
     assert isinstance(item.text_edit, types.TextEdit)
     assert '@router.get(\n    "/{post_id}",\n    summary="Get a post",' in item.text_edit.new_text
     assert "${" not in item.text_edit.new_text
+    assert item.documentation is not None  # no resolve: documentation comes with the list
+    got = _apply(text, list(item.additional_text_edits or []), editor.encoding)
+    assert "from fastapi import HTTPException, status\n" in got
+    assert "from app.schemas.post import PostPublic\n" in got

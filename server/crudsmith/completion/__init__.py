@@ -1,6 +1,6 @@
 """Snippet completions: the catalogue, its rendering and the import edits (no LSP here)."""
 
-from crudsmith.completion.engine import Answer, Request, complete
+from crudsmith.completion.engine import Answer, Request, complete, import_edits_for
 from crudsmith.completion.model import Completion, CompletionSettings, ModelsFile, Rendered
 
 __all__ = [
@@ -11,4 +11,5 @@ __all__ = [
     "Rendered",
     "Request",
     "complete",
+    "import_edits_for",
 ]

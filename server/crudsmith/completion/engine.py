@@ -22,6 +22,7 @@ from crudsmith.completion.model import (
 from crudsmith.completion.render import render_entry
 from crudsmith.generation import fields
 from crudsmith.generation.views import ModelView, build_auth_view, build_model_views
+from crudsmith.rules.model import TextEdit
 
 MAX_MODELS = 25  # per entry when no model is in context; the list is marked incomplete
 
@@ -35,6 +36,7 @@ class Request:
     own_models: tuple[ModelSpec, ...]  # the models the document itself defines
     files: Sequence[ModelsFile]  # every models file of the workspace
     settings: CompletionSettings = field(default_factory=CompletionSettings)
+    lazy_imports: bool = False  # leave import edits to `import_edits_for` (completion resolve)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,18 @@ class Answer:
     items: tuple[Completion, ...]
     incomplete: bool = False
     replace_start: int = 0  # code-point offset of the typed prefix the items replace
+    first_party: frozenset[str] = frozenset()  # import sections: these roots are first party
+
+
+def import_edits_for(
+    text: str,
+    statements: Sequence[ast.stmt],
+    answer: Answer,
+    item: Completion,
+) -> tuple[TextEdit, ...]:
+    """The import edits of `item` (when the answer was computed with `lazy_imports`)."""
+    planner = ImportPlanner(text, statements, answer.first_party, answer.replace_start)
+    return planner.edits(item.rendered.imports, item.rendered.plain)
 
 
 def complete(request: Request) -> Answer:
@@ -63,13 +77,14 @@ def complete(request: Request) -> Answer:
     )
     planner = ImportPlanner(request.text, request.statements, first_party, cursor.prefix_start)
     builder = _Builder(cursor, hosts, planner, _default_project(targets, focus, request.settings))
+    builder.lazy = request.lazy_imports
     builder.set_lead(request.text)
     incomplete = False
     for index, entry in enumerate(entries):
         chosen, capped = _targets_for(entry, targets, focus)
         incomplete = incomplete or capped
         builder.add(index, entry, chosen, focus)
-    return Answer(tuple(builder.items), incomplete, cursor.prefix_start)
+    return Answer(tuple(builder.items), incomplete, cursor.prefix_start, first_party)
 
 
 class _Builder:
@@ -80,6 +95,7 @@ class _Builder:
         self.project = project
         self.items: list[Completion] = []
         self.lead = ""
+        self.lazy = False
 
     def set_lead(self, text: str) -> None:
         """Two blank lines between the code above the cursor and a top-level definition."""
@@ -111,9 +127,11 @@ class _Builder:
         view = target.view if target is not None else None
         rendered = render_entry(entry.label, view, project, self.hosts)
         model = view.name if view is not None else None
-        edits = self.planner.edits(rendered.imports, rendered.plain)
+        edits = None if self.lazy else self.planner.edits(rendered.imports, rendered.plain)
         # A first import block that reaches the cursor already ends with the right gap.
-        reaches = any(e.span.end_line == self.cursor.line and e.span.end_col == 0 for e in edits)
+        reaches = self.planner.missing_any(rendered.imports) and (
+            self.planner.first_block_reaches_protect()
+        )
         self.items.append(
             Completion(
                 label=entry.label,
@@ -148,8 +166,22 @@ def _targets(files: Sequence[ModelsFile], settings: CompletionSettings) -> list[
     return [target for file in files for target in _file_targets(file, settings)]
 
 
+_FileViews = tuple[tuple[ModelView, ...], Project]
+_by_identity: dict[
+    tuple[str, bool, CompletionSettings], tuple[tuple[ModelSpec, ...], _FileViews]
+] = {}
+
+
 def _file_targets(file: ModelsFile, settings: CompletionSettings) -> Iterator[Target]:
-    views, project = _views(file.module, file.models, file.uses_async, settings)
+    key = (file.module, file.uses_async, settings)
+    known = _by_identity.get(key)
+    if known is not None and known[0] is file.models:  # same analysis object: no rehashing
+        views, project = known[1]
+    else:
+        views, project = _views(file.module, file.models, file.uses_async, settings)
+        if len(_by_identity) > 256:
+            _by_identity.clear()
+        _by_identity[key] = (file.models, (views, project))
     for view in views:
         yield Target(view, project)
 
@@ -157,7 +189,7 @@ def _file_targets(file: ModelsFile, settings: CompletionSettings) -> Iterator[Ta
 @lru_cache(maxsize=256)
 def _views(
     module: str, models: tuple[ModelSpec, ...], uses_async: bool, settings: CompletionSettings
-) -> tuple[tuple[ModelView, ...], Project]:
+) -> _FileViews:
     """The model views and project of one models file (cached per file version)."""
     user = fields.find_user_model(models) if settings.auth else None
     views = build_model_views(models, user, module, settings.names)

@@ -84,9 +84,17 @@ class ImportPlanner:
         protect: int | None = None,
     ):
         """`protect`: the start of the text the completion replaces; edits stay before it."""
-        self._existing = _ExistingImports.read(document, statements)
+        self._existing = _existing_imports(document, statements)
         limit = len(document) if protect is None else protect
         self._planner = _Planner(document, self._existing, first_party, limit)
+
+    def missing_any(self, needs: Iterable[ImportNeed]) -> bool:
+        """Whether some of `needs` are not imported yet (cheap: no edit is planned)."""
+        return any(need.bound not in self._existing.bound for need in needs)
+
+    def first_block_reaches_protect(self) -> bool:
+        """A first import block would take the blank lines up to `protect` (the cursor)."""
+        return not self._existing.statements and self._planner.blank_up_to_protect()
 
     def edits(self, needs: Iterable[ImportNeed], inserted: str = "") -> tuple[TextEdit, ...]:
         """Edits adding the imports of `needs` the document does not have yet.
@@ -96,6 +104,19 @@ class ImportPlanner:
         """
         missing = [need for need in dict.fromkeys(needs) if need.bound not in self._existing.bound]
         return self._planner.plan(missing, inserted) if missing else ()
+
+
+_last_read: list[tuple[str, Sequence[ast.stmt], _ExistingImports]] = []
+
+
+def _existing_imports(document: str, statements: Sequence[ast.stmt]) -> _ExistingImports:
+    """The document's imports, read once per document version (the cache's statements)."""
+    for text, stmts, existing in _last_read:
+        if text is document and stmts is statements:
+            return existing
+    existing = _ExistingImports.read(document, statements)
+    _last_read[:] = [(document, statements, existing)]
+    return existing
 
 
 def import_edits(
@@ -149,7 +170,7 @@ class _ExistingImports:
 
     @classmethod
     def read(cls, text: str, statements: Sequence[ast.stmt]) -> _ExistingImports:
-        starts = line_start_offsets(text)
+        starts = LineStarts(text)
         found: list[_Statement] = []
         bound: set[str] = set()
         anchor = _header_end(text, starts)
@@ -187,28 +208,61 @@ def _bound_names(stmt: ast.stmt) -> set[str]:
     }
 
 
-def line_start_offsets(text: str) -> list[int]:
-    """Code-point offset of each line start (lines end at \\n, \\r\\n or \\r, like `ast`)."""
-    return [0, *(match.end() for match in _NEWLINE.finditer(text))]
+class LineStarts:
+    """Line starts of a text, found only as far as asked: imports sit at the top of a file,
+    so a completion in a 5,000-line file does not scan all of it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        self._complete = False
+
+    def _grow(self, until_line0: int | None = None, until_offset: int | None = None) -> None:
+        while not self._complete:
+            if until_line0 is not None and len(self.starts) > until_line0 + 1:
+                return
+            if until_offset is not None and self.starts[-1] > until_offset:
+                return
+            match = _NEWLINE.search(self.text, self.starts[-1])
+            if match is None:
+                self._complete = True
+            else:
+                self.starts.append(match.end())
+
+    def start(self, line0: int) -> int | None:
+        """Offset of 0-based line `line0`, None past the end."""
+        self._grow(until_line0=line0)
+        return self.starts[line0] if line0 < len(self.starts) else None
+
+    def end(self, line0: int) -> int:
+        """Offset where line `line0` ends (its line break included)."""
+        following = self.start(line0 + 1)
+        return len(self.text) if following is None else following
+
+    def line_of(self, offset: int) -> int:
+        """0-based line holding `offset`."""
+        self._grow(until_offset=offset)
+        return bisect.bisect_right(self.starts, offset) - 1
 
 
-def _offset(text: str, starts: list[int], line: int, byte_col: int) -> int:
-    if line - 1 >= len(starts):
+def _offset(text: str, starts: LineStarts, line: int, byte_col: int) -> int:
+    start = starts.start(line - 1)
+    if start is None:
         return len(text)
-    start = starts[line - 1]
-    end = starts[line] if line < len(starts) else len(text)
+    end = starts.end(line - 1)
     return start + len(text[start:end].encode("utf-8")[:byte_col].decode("utf-8", "ignore"))
 
 
-def _header_end(text: str, starts: list[int]) -> int:
+def _header_end(text: str, starts: LineStarts) -> int:
     """After a shebang / encoding comment block at the very top, else 0."""
     offset = 0
-    for start in starts:
-        line = text[start:].split("\n", 1)[0]
-        if line.startswith(("#!", "# -*-", "# vim:")):
-            offset = start + len(line.rstrip("\r"))
-        else:
+    line0 = 0
+    while (start := starts.start(line0)) is not None:
+        line = text[start : starts.end(line0)].rstrip("\r\n")
+        if not line.startswith(("#!", "# -*-", "# vim:")):
             break
+        offset = start + len(line)
+        line0 += 1
     return offset
 
 
@@ -234,7 +288,7 @@ class _Planner:
         self.text = text
         self.existing = existing
         self.first_party = first_party
-        self.starts = line_start_offsets(text)
+        self.starts = LineStarts(text)
 
     def plan(self, missing: list[ImportNeed], inserted: str) -> tuple[TextEdit, ...]:
         if not self.existing.statements:
@@ -326,6 +380,9 @@ class _Planner:
         gap = "\n\n\n" if _DEFINITION.match(following) else "\n\n"
         return self._edit(anchor, end, lead + block + gap)
 
+    def blank_up_to_protect(self) -> bool:
+        return self._blank_run_end(self.existing.anchor) >= self.protect
+
     def _blank_run_end(self, start: int) -> int:
         """The end of the line break and blank lines at `start`, never past `protect`."""
         index = start
@@ -356,16 +413,17 @@ def _sectioned(items: list[tuple[int, str]]) -> str:
 
 def span_of(text: str, start: int, end: int) -> SourceSpan:
     """The `SourceSpan` of the code-point range [start, end) of `text`."""
-    return _span(text, line_start_offsets(text), start, end)
+    return _span(text, LineStarts(text), start, end)
 
 
-def _span(text: str, starts: list[int], start: int, end: int) -> SourceSpan:
+def _span(text: str, starts: LineStarts, start: int, end: int) -> SourceSpan:
     line, col = _line_col(text, starts, start)
     end_line, end_col = _line_col(text, starts, end)
     return SourceSpan(line, col, end_line, end_col)
 
 
-def _line_col(text: str, starts: list[int], offset: int) -> tuple[int, int]:
+def _line_col(text: str, starts: LineStarts, offset: int) -> tuple[int, int]:
     """1-based line and UTF-8 byte column of a code-point offset (as `ast`)."""
-    index = bisect.bisect_right(starts, offset) - 1
-    return index + 1, len(text[starts[index] : offset].encode("utf-8", "surrogatepass"))
+    index = starts.line_of(offset)
+    line_start = starts.start(index) or 0
+    return index + 1, len(text[line_start:offset].encode("utf-8", "surrogatepass"))

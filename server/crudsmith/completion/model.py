@@ -89,7 +89,7 @@ class Completion:
     sort_text: str
     filter_text: str
     rendered: Rendered
-    import_edits: tuple[TextEdit, ...]
+    import_edits: tuple[TextEdit, ...] | None  # None: computed on resolve (lazy_imports)
     key: str  # identifies the item for `completionItem/resolve`
     lead: str = ""  # line breaks that make two blank lines between the code above and the item
 

@@ -2,13 +2,15 @@
 
 A thin shell over `crudsmith.completion`: it reads the document cache and the workspace
 index, asks the core, and translates positions (through `lsp.positions` only) and
-items. Documentation (the complete code as Markdown) is sent on resolve when the client
-can resolve it, eagerly otherwise; clients without snippet support get plain code.
+items. Documentation (the complete code as Markdown) and the import edits are sent on
+resolve when the client declares it can resolve them (both keep the list cheap: a list
+may hold 175 items), eagerly otherwise; clients without snippet support get plain code.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from lsprotocol import types
@@ -21,6 +23,7 @@ from crudsmith.completion import (
     Rendered,
     Request,
     complete,
+    import_edits_for,
 )
 from crudsmith.generation.options import GenerationError, SchemaNames
 from crudsmith.lsp.documents import CachedDocument
@@ -36,8 +39,18 @@ def _empty() -> types.CompletionList:
     return types.CompletionList(is_incomplete=False, items=[])
 
 
+@dataclass(frozen=True, slots=True)
+class _Issued:
+    """What resolve needs of an item sent in the last completion list."""
+
+    uri: str
+    version: int | None
+    answer: Answer
+    item: Completion
+
+
 def register(server: CrudsmithServer) -> None:
-    resolvable: dict[str, Rendered] = {}
+    issued: dict[str, _Issued] = {}
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
@@ -47,9 +60,11 @@ def register(server: CrudsmithServer) -> None:
     def completion(params: types.CompletionParams) -> types.CompletionList:
         document = server.documents.get(params.text_document.uri)
         offset = position_to_offset(document.text, params.position, server.encoding)
-        answer = complete(_request(server, document, offset))
-        resolvable.clear()
-        resolvable.update((item.key, item.rendered) for item in answer.items)
+        lazy = "additionalTextEdits" in _resolvable_properties(server)
+        answer = complete(_request(server, document, offset, lazy))
+        issued.clear()
+        for item in answer.items:
+            issued[item.key] = _Issued(document.uri, document.version, answer, item)
         items = [_item(server, document.text, answer, offset, item) for item in answer.items]
         return types.CompletionList(is_incomplete=answer.incomplete, items=items)
 
@@ -57,15 +72,28 @@ def register(server: CrudsmithServer) -> None:
     def resolve(item: types.CompletionItem) -> types.CompletionItem:
         try:
             key = item.data.get("key") if isinstance(item.data, dict) else None
-            rendered = resolvable.get(key) if isinstance(key, str) else None
-            if rendered is not None and item.documentation is None:
-                item.documentation = _documentation(server, rendered)
+            entry = issued.get(key) if isinstance(key, str) else None
+            if entry is not None:
+                _resolve(server, item, entry)
         except Exception:  # resolve answers with the item as it came, never an error
             _log.exception("completionItem/resolve failed")
         return item
 
 
-def _request(server: CrudsmithServer, document: CachedDocument, offset: int) -> Request:
+def _resolve(server: CrudsmithServer, item: types.CompletionItem, entry: _Issued) -> None:
+    if item.documentation is None:
+        item.documentation = _documentation(server, entry.item.rendered)
+    if item.additional_text_edits is None:
+        document = server.documents.get(entry.uri)
+        if document.version != entry.version:
+            return  # the document changed since: the positions would be stale
+        edits = import_edits_for(document.text, document.statements, entry.answer, entry.item)
+        item.additional_text_edits = [
+            text_edit_to_lsp(document.text, edit, server.encoding) for edit in edits
+        ]
+
+
+def _request(server: CrudsmithServer, document: CachedDocument, offset: int, lazy: bool) -> Request:
     settings = server.settings
     return Request(
         path=document.path,
@@ -81,6 +109,7 @@ def _request(server: CrudsmithServer, document: CachedDocument, offset: int) -> 
             page_max=settings.pagination.max,
             names=_schema_names(server),
         ),
+        lazy_imports=lazy,
     )
 
 
@@ -144,7 +173,11 @@ def _item(
             range=offsets_to_range(text, answer.replace_start, offset, encoding),
             new_text=new_text,
         ),
-        additional_text_edits=[text_edit_to_lsp(text, e, encoding) for e in item.import_edits],
+        additional_text_edits=(
+            None
+            if item.import_edits is None
+            else [text_edit_to_lsp(text, e, encoding) for e in item.import_edits]
+        ),
         documentation=None if lazy else _documentation(server, item.rendered),
         data={"key": item.key},
     )
