@@ -68,7 +68,7 @@ def check_project(out: Path, user_files: tuple[str, ...] = ()) -> None:
     assert "passed" in result.stdout and "failed" not in result.stdout
 
 
-EDITOR_CASES = {
+OPTION_CASES = {
     # the language server writing beside a user's myproj/models.py, with a team's names
     "blog-myproj-names": (
         "blog",
@@ -89,14 +89,22 @@ EDITOR_CASES = {
         "shop",
         GenerateOptions(package="svc.api", auth=False, async_mode=True),
     ),
+    # models named Status, Setting, Payload: row variables and router modules get renamed
+    "name-clashes": (
+        "name_clashes",
+        GenerateOptions(),
+    ),
 }
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", list(EDITOR_CASES))
-def test_project_with_editor_options_is_clean_and_its_tests_pass(case: str, tmp_path: Path) -> None:
-    example, options = EDITOR_CASES[case]
-    source = (REPO / "examples" / example / "models.py").read_text(encoding="utf-8")
+@pytest.mark.parametrize("case", list(OPTION_CASES))
+def test_project_with_options_is_clean_and_its_tests_pass(case: str, tmp_path: Path) -> None:
+    example, options = OPTION_CASES[case]
+    models = REPO / "examples" / example / "models.py"
+    if example == "name_clashes":
+        models = Path(__file__).with_name("name_clashes_models.py")
+    source = models.read_text(encoding="utf-8")
     generated = generate_project(analyze_source(source), source, options)
     user_files: tuple[str, ...] = ()
     if options.models_module is not None:

@@ -1,7 +1,7 @@
 """GenerateOptions for the editor: package, schema names, auth, and the pieces of a project.
 
 Generated projects with these options are run (ruff, mypy --strict, their own
-tests) in tests/generated/test_generated_projects.py (`editor` cases).
+tests) in tests/generated/test_generated_projects.py (`OPTION_CASES`).
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ def pluralize(word: str) -> str:
         return word
     if last in _IRREGULAR:
         return prefix + _IRREGULAR[last]
+    if re.search(r"[^aeiousy]s$", last):
+        return word  # already plural: `settings`, `sql_assessments` (not `status`, `class`)
     if re.search(r"[^aeiou]y$", last):
         return prefix + last[:-1] + "ies"
     if re.search(r"(s|x|z|ch|sh)$", last):

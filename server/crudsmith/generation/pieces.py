@@ -76,8 +76,8 @@ class ProjectPaths:
     def schemas(self, snake: str) -> str:
         return self.module(f"schemas/{snake}")
 
-    def router(self, plural: str) -> str:
-        return self.module(f"routers/{plural}")
+    def router(self, module: str) -> str:
+        return self.module(f"routers/{module}")
 
     def parent_packages(self) -> list[str]:
         """The directories above a dotted package (`a/b/c` -> `a`, `a/b`): they get an

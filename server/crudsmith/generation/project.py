@@ -271,7 +271,9 @@ def _app_entries(
     )
     for view in project.models:
         entries[paths.schemas(view.snake)] = e(PieceKind.SCHEMAS, schema_template, view)
-        entries[paths.router(view.plural)] = e(PieceKind.ROUTER, "app/routers/model.py.j2", view)
+        entries[paths.router(view.router_module)] = e(
+            PieceKind.ROUTER, "app/routers/model.py.j2", view
+        )
     return entries
 
 

@@ -18,6 +18,24 @@ from crudsmith.generation.options import SchemaNames
 _FILTERABLE = frozenset(
     {TypeKind.INT, TypeKind.BIGINT, TypeKind.STR, TypeKind.BOOL, TypeKind.UUID, TypeKind.ENUM}
 )
+# Names router functions use besides the row variable: a model called `Status`
+# must not make `status = ...` shadow `fastapi.status` in the same function.
+_ROUTER_NAMES = frozenset(
+    {
+        "and_", "changes", "col", "commit_or_conflict", "count", "current_user", "db",
+        "ensure_can_change", "error_responses", "func", "get_current_user", "hash_password",
+        "is_admin", "items", "name", "nulls", "password", "payload", "privileged", "query",
+        "router", "select", "status", "taken", "total", "value",
+    }
+)  # fmt: skip
+# Names in the generated main.py, which imports each router module by its name.
+_MAIN_NAMES = frozenset(
+    {
+        "add_exception_handlers", "app", "asynccontextmanager", "auth", "engine",
+        "error_responses", "health", "lifespan", "logger", "logging", "metadata", "settings",
+        "status", "text",
+    }
+)  # fmt: skip
 _TYPE_IMPORTS: dict[str, tuple[str, str]] = {
     "uuid.UUID": ("uuid", ""),
     "dict[str, Any]": ("typing", "Any"),
@@ -79,6 +97,8 @@ class ModelView:
     name: str
     snake: str
     plural: str
+    var: str  # the row's local variable in router functions ("user", "status_row")
+    router_module: str  # "users"; "settings_routes" where main.py has a `settings` already
     table: str
     prefix: str  # "/users"
     tag: str
@@ -96,6 +116,7 @@ class ModelView:
     unique_checks: tuple[str, ...]
     unique_groups: tuple[tuple[str, ...], ...]
     filters: tuple[SchemaField, ...]
+    filter_imports: tuple[tuple[str, str], ...]  # enums the list endpoint's filters use
     owner: str | None  # owner foreign key attribute
     is_user: bool
     password_hash: str | None  # hash column when this is the user model
@@ -203,6 +224,7 @@ def _model_view(
     patch = _patch_sample(roles)
     fk_checks = _fk_checks(roles, model, by_table)
     schema_names = names.of(model.name)
+    filter_roles = [r for r in roles if _filterable(r, model)]
     enum_names = tuple(
         sorted({c.enum_name for c in model.columns if c.kind is TypeKind.ENUM and c.enum_name})
     )
@@ -210,6 +232,8 @@ def _model_view(
         name=model.name,
         snake=snake,
         plural=plural,
+        var=_local_name(snake, keys),
+        router_module=f"{plural}_routes" if plural in _MAIN_NAMES else plural,
         table=model.table,
         prefix="/" + kebab_case(plural),
         tag=plural.replace("_", " "),
@@ -234,7 +258,16 @@ def _model_view(
             for group in model.unique_together
             if all(any(r.column.name == n and r.in_create for r in roles) for n in group)
         ),
-        filters=tuple(_optional(_schema_field(r.column)) for r in roles if _filterable(r, model)),
+        filters=tuple(_optional(_schema_field(r.column)) for r in filter_roles),
+        filter_imports=tuple(
+            sorted(
+                {
+                    (models_module, r.column.enum_name)
+                    for r in filter_roles
+                    if r.column.kind is TypeKind.ENUM and r.column.enum_name
+                }
+            )
+        ),
         owner=owner.name if owner else None,
         is_user=is_user,
         password_hash=password_hash if is_user else None,
@@ -261,6 +294,13 @@ def _model_view(
         server_updated=tuple(r.column.name for r in roles if r.in_public and r.column.onupdate),
         router_std_imports=_type_imports([k.type for k in keys] + [f.type for f in fk_checks]),
     )
+
+
+def _local_name(snake: str, keys: tuple[KeyParam, ...]) -> str:
+    """`snake`, unless a router function also uses that name for something else."""
+    if snake in _ROUTER_NAMES or snake in {key.param for key in keys}:
+        return f"{snake}_row"
+    return snake
 
 
 def _keys(model: ModelSpec, snake: str) -> tuple[KeyParam, ...]:
