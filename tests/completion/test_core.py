@@ -11,6 +11,7 @@ from snippet_grammar import SnippetError, expand_snippet
 from crudsmith.analysis.module import analyze
 from crudsmith.completion import ModelsFile
 from crudsmith.completion.catalogue import CATALOGUE
+from crudsmith.completion.engine import MAX_MODELS
 from crudsmith.completion.imports import ImportNeed, import_edits
 from crudsmith.completion.snippet import (
     TabStop,
@@ -122,3 +123,41 @@ def test_first_import_block_after_a_non_ascii_docstring() -> None:
     text = '"""Modèle 🚀."""\n\n\nvalue = 1\n'
     edits = import_edits(text, ast.parse(text).body, [ImportNeed("uuid")], frozenset())
     assert apply_edits(text, edits) == '"""Modèle 🚀."""\n\nimport uuid\n\nvalue = 1\n'
+
+
+def _many_models(count: int) -> ModelsFile:
+    classes = "".join(
+        f"\n\nclass Thing{n}(Base):\n    __tablename__ = 'things{n}'\n"
+        f"    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        for n in range(count)
+    )
+    source = (
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n" + classes
+    )
+    analysis = analyze(source)
+    assert len(analysis.models) == count
+    return ModelsFile("app.models", analysis.models)
+
+
+def test_typing_a_model_after_the_label_narrows_the_items() -> None:
+    files = [models_file("blog")]
+    answer = ask(ROUTER_DOCUMENT + "crud-get-com", files, path="app/routers/misc.py")
+    assert [(item.label, item.model) for item in answer.items] == [("crud-get", "Comment")]
+    # In posts.py Post is the context model, but a typed model wins.
+    answer = ask(ROUTER_DOCUMENT + "crud-get-us", files, path="app/routers/posts.py")
+    assert [(item.label, item.model) for item in answer.items] == [("crud-get", "User")]
+    assert answer.items[0].filter_text == "crud-get-user"
+
+
+def test_without_a_context_model_the_list_is_capped_and_incomplete() -> None:
+    files = [_many_models(30)]
+    answer = ask(ROUTER_DOCUMENT + "crud-list", files, path="app/routers/misc.py")
+    assert len(answer.items) == MAX_MODELS and answer.incomplete
+    answer = ask(ROUTER_DOCUMENT + "crud-list-thing2", files, path="app/routers/misc.py")
+    assert sorted(item.model or "" for item in answer.items) == sorted(
+        ["Thing2", *(f"Thing2{n}" for n in range(10))]
+    )
+    assert not answer.incomplete
+    answer = ask(ROUTER_DOCUMENT + "crud-list", files, path="app/routers/thing7s.py")
+    assert [item.model for item in answer.items] == ["Thing7"] and not answer.incomplete

@@ -24,7 +24,9 @@ from crudsmith.generation import fields
 from crudsmith.generation.views import ModelView, build_auth_view, build_model_views
 from crudsmith.rules.model import TextEdit
 
-MAX_MODELS = 25  # per entry when no model is in context; the list is marked incomplete
+# Items per entry when no model is in context; the list is then marked incomplete and
+# typing on narrows it: `crud-get-ord` offers crud-get for OrderItem (`crud-get-order_item`).
+MAX_MODELS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,8 @@ def complete(request: Request) -> Answer:
     cursor = cursor_at(request.text, request.offset, request.statements)
     if cursor is None:
         return Answer(())
-    entries = [e for e in CATALOGUE if e.label.startswith(cursor.prefix.lower())]
+    typed = cursor.prefix.lower()
+    entries = [e for e in CATALOGUE if e.label.startswith(typed) or typed.startswith(e.label + "-")]
     if not entries:
         return Answer(())
     targets = _targets(request.files, request.settings)
@@ -81,7 +84,7 @@ def complete(request: Request) -> Answer:
     builder.set_lead(request.text)
     incomplete = False
     for index, entry in enumerate(entries):
-        chosen, capped = _targets_for(entry, targets, focus)
+        chosen, capped = _targets_for(entry, targets, focus, typed)
         incomplete = incomplete or capped
         builder.add(index, entry, chosen, focus)
     return Answer(tuple(builder.items), incomplete, cursor.prefix_start, first_party)
@@ -138,7 +141,7 @@ class _Builder:
                 detail=entry.detail.format(model=model or ""),
                 model=model,
                 sort_text=f"{rank}{index:02d}{position:03d}",
-                filter_text=entry.label,
+                filter_text=entry.label if view is None else _model_filter(entry, view),
                 rendered=rendered,
                 import_edits=edits,
                 key=f"{entry.label}:{project.models_module}:{model or ''}",
@@ -148,18 +151,24 @@ class _Builder:
 
 
 def _targets_for(
-    entry: Entry, targets: list[Target], focus: str | None
+    entry: Entry, targets: list[Target], focus: str | None, typed: str
 ) -> tuple[list[Target], bool]:
-    if entry.needs is Needs.USER:
-        users = {t.project.auth.user.name for t in targets if t.project.auth is not None}
-        return [t for t in targets if t.view.name in users], False
     if entry.needs is Needs.NOTHING:
         return [], False
-    if focus is not None:
+    if entry.needs is Needs.USER:
+        users = {t.project.auth.user.name for t in targets if t.project.auth is not None}
+        targets = [t for t in targets if t.view.name in users]
+    if len(typed) > len(entry.label):  # a model typed after the label narrows the list
+        targets = [t for t in targets if _model_filter(entry, t.view).startswith(typed)]
+    elif focus is not None:
         focused = [t for t in targets if t.view.name == focus]
         if focused:
             return focused[:1], False
     return targets[:MAX_MODELS], len(targets) > MAX_MODELS
+
+
+def _model_filter(entry: Entry, view: ModelView) -> str:
+    return f"{entry.label}-{view.snake}"
 
 
 def _targets(files: Sequence[ModelsFile], settings: CompletionSettings) -> list[Target]:
