@@ -130,3 +130,22 @@ def test_missing_404_uses_model_name_and_handles_last_line() -> None:
     assert 'detail="Post not found"' in fixed
     assert fixed.endswith("    return post")
     assert lines_of(findings(fixed, "CSM108")) == [found[0].span.line]
+
+
+def test_renamed_status_fix_is_not_safe() -> None:
+    source = "from fastapi import HTTPException, status\n\ndef f() -> None:\n"
+    source += "    raise HTTPException(422)\n"
+    (found,) = findings(source, "CSM105")
+    assert found.fix is not None and not found.fix.safe
+    assert "HTTP_422_UNPROCESSABLE_CONTENT" in apply_fix(source, found)
+
+
+def test_crlf_source_fix() -> None:
+    before = fixture("rest", "csm108_fix_before.py").replace("\n", "\r\n")
+    before = before.replace("from fastapi import APIRouter", "import fastapi")
+    (found,) = findings(before, "CSM108")
+    fixed = apply_fix(before, found)
+    ast.parse(fixed)
+    assert "    if user is None:\r\n" in fixed
+    assert "\n" not in fixed.replace("\r\n", ""), "the fix keeps the file's line endings"
+    assert findings(fixed, "CSM108") == []

@@ -141,3 +141,17 @@ def test_orm_body_needs_the_model_known() -> None:
     assert len(findings(source, "CSM404", "app/routes.py")) == 2
     found = findings(source, "CSM404", "app/routes.py", {"app/models.py": MODELS_FILE})
     assert "ORM model `Post`" in found[1].message
+
+
+def test_orm_body_ignores_a_same_named_class_from_another_module() -> None:
+    source = (
+        "from fastapi import APIRouter\n"
+        "from app.schemas import Post\n\n"
+        "router = APIRouter()\n\n"
+        '@router.post("/posts")\n'
+        "def create_post(post: Post) -> None: ...\n"
+    )
+    assert findings(source, "CSM404", "app/routes.py", {"app/models.py": MODELS_FILE}) == []
+    package = source.replace("app.schemas", "app.models")
+    found = findings(package, "CSM404", "app/routes.py", {"app/models/post.py": MODELS_FILE})
+    assert len(found) == 1

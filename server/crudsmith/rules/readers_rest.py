@@ -182,6 +182,14 @@ def _facts(ctx: RuleContext) -> _FileFacts:
     return facts
 
 
+def with_newlines(ctx: RuleContext, text: str) -> str:
+    """`text` (written with \\n) using the file's own line ending (\\r\\n files stay \\r\\n)."""
+    first = _LINE_BREAK.search(ctx.source)
+    if first is None or first.group() == "\n":
+        return text
+    return text.replace("\n", first.group())
+
+
 def source_lines(ctx: RuleContext) -> list[str]:
     """The file's lines (computed once per file; do not modify)."""
     return _facts(ctx).lines
@@ -264,11 +272,12 @@ def _new_import_line(ctx: RuleContext, text: str) -> TextEdit:
         else:
             break
     if anchor is None:
-        return TextEdit(point(1, 0), text)
+        return TextEdit(point(1, 0), with_newlines(ctx, text))
     end_line = node_span(anchor).end_line
     if end_line < len(source_lines(ctx)):
-        return TextEdit(point(end_line + 1, 0), text)
-    return TextEdit(point(end_line, node_span(anchor).end_col), "\n" + text.rstrip("\n"))
+        return TextEdit(point(end_line + 1, 0), with_newlines(ctx, text))
+    end = node_span(anchor).end_col
+    return TextEdit(point(end_line, end), with_newlines(ctx, "\n" + text.rstrip("\n")))
 
 
 def status_expr(ctx: RuleContext, code: int) -> tuple[str, tuple[TextEdit, ...]] | None:
@@ -394,6 +403,15 @@ def file_nodes(ctx: RuleContext) -> FileNodes:
     _FILE_CACHE[:] = [(ctx.statements, found)]
     return found
 
+
+def endpoint_label(ep: Endpoint) -> str:
+    """How messages name an endpoint: `create_user` (POST /users)."""
+    path = "<path>" if ep.path is None else ep.path or '""'
+    return f"`{ep.func.name}` ({ep.method.upper()} {path})"
+
+
+# Codes whose current Starlette name is recent (older Starlette only has the old name).
+RENAMED_STATUS = frozenset({413, 414, 416, 422})
 
 _ENDPOINT_CACHE: list[tuple[list[ast.stmt], list[Endpoint]]] = []
 

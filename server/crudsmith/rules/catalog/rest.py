@@ -19,10 +19,12 @@ from crudsmith.rules.fastapi_ast import (
 )
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_rest import (
+    RENAMED_STATUS,
     Param,
     annotated_parts,
     body_statements,
     chain_root_call,
+    endpoint_label,
     endpoints,
     ensure_import,
     file_nodes,
@@ -43,6 +45,7 @@ from crudsmith.rules.readers_rest import (
     status_expr,
     type_names,
     walk_body,
+    with_newlines,
 )
 from crudsmith.rules.registry import rule
 
@@ -50,8 +53,7 @@ from crudsmith.rules.registry import rule
 
 
 def _label(ep: Endpoint) -> str:
-    path = ep.path if ep.path is not None else "<path>"
-    return f"`{ep.func.name}` ({ep.method.upper()} {path})"
+    return endpoint_label(ep)
 
 
 def _endpoints(ctx: RuleContext) -> Iterator[Endpoint]:
@@ -452,7 +454,9 @@ def _bare_status_nodes(ctx: RuleContext) -> Iterator[tuple[ast.Constant, int]]:
     """`status_code=404` and `HTTPException(404, ...)` make the reader remember what the
 number means; `status.HTTP_404_NOT_FOUND` says it, and a typo becomes an error
 instead of a wrong answer. The fix replaces the number with the `fastapi.status`
-constant of the same value and adds the import.
+constant of the same value and adds the import (for 413, 414, 416 and 422 it
+writes Starlette's current names, e.g. `HTTP_422_UNPROCESSABLE_CONTENT`, which
+need Starlette 0.48 or later, so that fix is not part of fix-all).
 
 Bad:
 
@@ -480,7 +484,9 @@ def bare_status_code(ctx: RuleContext) -> Iterator[Finding]:
         fix = None
         if expr is not None:
             text, imports = expr
-            fix = Fix(f"Use {text}", (replace(node, text), *imports))
+            # A renamed constant needs Starlette >= 0.48: offered, not applied by fix-all.
+            safe = code not in RENAMED_STATUS
+            fix = Fix(f"Use {text}", (replace(node, text), *imports), safe=safe)
         message = f"status {code} written as a bare int; use status.HTTP_{code}_..."
         if expr is not None:
             message = f"status {code} written as a bare int; use {expr[0]}"
@@ -535,7 +541,7 @@ def _responses_fix(
         lines = "".join(
             f',\n{indent}{code}: {{"description": "{HTTPStatus(code).phrase}"}}' for code in missing
         )
-        edit = insert_after(responses.values[-1], lines)
+        edit = insert_after(responses.values[-1], with_newlines(ctx, lines))
     elif responses.values:
         edit = insert_after(responses.values[-1], f", {entries}")
     else:
@@ -743,9 +749,9 @@ def _not_found_fix(ctx: RuleContext, stmt: ast.stmt, var: str, model: str | None
     )
     end = node_span(stmt).end_line
     edit = (
-        TextEdit(point(end + 1, 0), lines)
+        TextEdit(point(end + 1, 0), with_newlines(ctx, lines))
         if end < len(source_lines(ctx))
-        else insert_after(stmt, "\n" + lines.rstrip("\n"))
+        else insert_after(stmt, with_newlines(ctx, "\n" + lines.rstrip("\n")))
     )
     return Fix(f"Answer 404 when `{var}` is None", (edit, *imports), safe=False)
 

@@ -28,6 +28,7 @@ from crudsmith.rules.readers_rest import (
     body_statements,
     bound_import,
     chain_root_call,
+    endpoint_label,
     endpoints,
     ensure_import,
     file_nodes,
@@ -40,6 +41,7 @@ from crudsmith.rules.readers_rest import (
     segment,
     source_lines,
     type_names,
+    with_newlines,
 )
 from crudsmith.rules.registry import rule
 
@@ -49,7 +51,7 @@ _FACTORY_NAME = re.compile(r"(?i)^(async_?)?session(_?local|_?maker|_?factory)?$
 
 
 def _label(ep: Endpoint) -> str:
-    return f"`{ep.func.name}` ({ep.method.upper()} {ep.path or '<path>'})"
+    return endpoint_label(ep)
 
 
 # --- what the file and the workspace know about sessions ----------------------------------------
@@ -508,7 +510,10 @@ def _close_fix(ctx: RuleContext, func: FunctionNode, opened: _Open) -> Fix | Non
     text = f"{indent}try:\n{body}{indent}finally:\n{indent}    {closer}\n"
     end_bytes = len(lines[last_line - 1].encode("utf-8"))
     span = type(node_span(last))(first_line, 0, last_line, end_bytes)
-    return Fix(f"Close `{opened.var}` in a finally block", (TextEdit(span, text.rstrip("\n")),))
+    return Fix(
+        f"Close `{opened.var}` in a finally block",
+        (TextEdit(span, with_newlines(ctx, text.rstrip("\n"))),),
+    )
 
 
 @rule(
@@ -569,11 +574,32 @@ _NOT_BODY_MARKERS = frozenset({"Query", "Path", "Header", "Cookie", "Depends", "
 
 
 def _model_names(ctx: RuleContext) -> set[str]:
+    """Models defined in this file, and workspace models imported from the module defining them."""
     names = {model.name for model in ctx.analysis.models}
-    if ctx.workspace is not None:
-        imported = {imp.alias or imp.name for imp in ctx.analysis.imports}
-        names.update(model.name for _, model in ctx.workspace.models() if model.name in imported)
+    if ctx.workspace is None:
+        return names
+    imported = {imp.alias or imp.name: imp.module for imp in ctx.analysis.imports if imp.name}
+    if not imported:
+        return names
+    for path, model in ctx.workspace.models():
+        module = imported.get(model.name)
+        if module is not None and _module_matches(module, path):
+            names.add(model.name)
     return names
+
+
+def _module_matches(module: str, path: str) -> bool:
+    """Whether `from <module> import X` can name what `path` defines (directly or re-exported).
+
+    By suffix: `app.models` matches `.../app/models.py`, `.../app/models/__init__.py` and
+    `.../app/models/user.py`; a relative `.models` matches by its last parts only.
+    """
+    parts = [p for p in module.lstrip(".").split(".") if p]
+    if not parts:
+        return True  # `from . import X`: the package itself, nothing to compare
+    stem = path.replace("\\", "/").removesuffix(".py").removesuffix("/__init__")
+    pieces = stem.split("/")
+    return pieces[-len(parts) :] == parts or pieces[-len(parts) - 1 : -1] == parts
 
 
 @rule(
