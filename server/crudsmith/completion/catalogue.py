@@ -194,7 +194,7 @@ CATALOGUE: tuple[Entry, ...] = (
     ),
     Entry(
         "fastapi-upload",
-        "File upload: type and size checked while streaming (413, 415)",
+        "File upload: type and size checked while streaming (413, 415; python-multipart)",
         "completions/fastapi_upload.py.j2",
         Needs.NOTHING,
         _upload,
