@@ -13,9 +13,11 @@ from http import HTTPStatus
 
 from crudsmith.rules.fastapi_ast import (
     Endpoint,
+    apps,
     call_keyword,
     dotted_name,
     last_name,
+    routers,
 )
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_rest import (
@@ -586,7 +588,11 @@ def get_user(user_id: int, db: SessionDep) -> UserPublic:
     fixable=True,
 )
 def undeclared_error_response(ctx: RuleContext) -> Iterator[Finding]:
+    owners: dict[str, set[int] | None] | None = None
     for ep in _endpoints(ctx):
+        hidden = ep.keyword("include_in_schema")
+        if isinstance(hidden, ast.Constant) and hidden.value is False:
+            continue
         raised = _raised_statuses(ep)
         if not raised:
             continue
@@ -594,15 +600,32 @@ def undeclared_error_response(ctx: RuleContext) -> Iterator[Finding]:
         if responses is not None and not isinstance(responses, ast.Dict):
             continue
         declared = _declared_statuses(responses) if responses is not None else set()
-        if declared is None:
-            continue
-        missing = [code for code in raised if code not in declared]
+        if owners is None:
+            owners = _owner_responses(ctx)
+        inherited = owners.get(ep.owner, set())
+        if declared is None or inherited is None:
+            continue  # something we cannot read may declare them
+        missing = [code for code in raised if code not in declared | inherited]
         if not missing:
             continue
         codes = ", ".join(str(code) for code in missing)
         message = f"{_label(ep)} raises {codes} but does not declare it in responses="
         fix = _responses_fix(ctx, ep, responses, missing)
         yield Finding("CSM106", message, node_span(ep.decorator.func), Severity.INFO, fix)
+
+
+def _owner_responses(ctx: RuleContext) -> dict[str, set[int] | None]:
+    """`responses=` of the file's `APIRouter(...)` / `FastAPI(...)`, which every route inherits.
+
+    None for an owner whose `responses=` is not a literal dict we can read.
+    """
+    found: dict[str, set[int] | None] = {}
+    for name, call in {**routers(ctx.statements), **apps(ctx.statements)}.items():
+        value = call_keyword(call, "responses")
+        if value is None:
+            continue
+        found[name] = _declared_statuses(value) if isinstance(value, ast.Dict) else None
+    return found
 
 
 # --- CSM107 --------------------------------------------------------------------------------------
