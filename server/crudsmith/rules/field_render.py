@@ -120,21 +120,3 @@ def field_module(statements: list[ast.stmt]) -> str:
         ):
             return "sqlmodel"
     return "pydantic"
-
-
-def import_insertion_line(statements: list[ast.stmt]) -> int:
-    """The 1-based line before which new imports go: after the last top-level import
-    (or after the module docstring / `from __future__` when there is none)."""
-    line = 1
-    for stmt in statements:
-        if isinstance(stmt, ast.Import | ast.ImportFrom) or (
-            line == 1
-            and isinstance(stmt, ast.Expr)
-            and isinstance(stmt.value, ast.Constant)
-            and isinstance(stmt.value.value, str)
-            and stmt is statements[0]
-        ):
-            line = (stmt.end_lineno or stmt.lineno) + 1
-        elif isinstance(stmt, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            break
-    return line

@@ -9,6 +9,7 @@ from crudsmith.analysis.spec import ColumnSpec, ModelSpec, SourceSpan
 from crudsmith.generation import fields
 from crudsmith.rules import drift, field_render, workspace_refs
 from crudsmith.rules.fastapi_ast import pydantic_classes, routers
+from crudsmith.rules.import_edits import import_edits
 from crudsmith.rules.lines import line_count, line_text
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.registry import rule
@@ -205,11 +206,7 @@ def _import_edits(
             by_module.setdefault(module, []).append(imported)
         else:
             complete = False
-    if not by_module:
-        return [], complete
-    line = field_render.import_insertion_line(ctx.statements)
-    text = "".join(field_render.render_import(m, names) for m, names in sorted(by_module.items()))
-    return [TextEdit(SourceSpan(line, 0, line, 0), text)], complete
+    return import_edits(ctx.statements, ctx.source, by_module), complete
 
 
 def _missing_finding(
@@ -248,9 +245,19 @@ def _class_append_edit(ctx: RuleContext, node: ast.ClassDef, text: str) -> TextE
     end = last.end_lineno or last.lineno
     if placeholder and _own_lines(ctx, last):
         return TextEdit(SourceSpan(last.lineno, 0, end + 1, 0), text)
+    if len(node.body) == 1 and _is_docstring(last):
+        text = "\n" + text  # a blank line after the class docstring, as ruff format wants
     end = node.end_lineno or node.lineno
     at_end = end >= line_count(ctx.source) and not ctx.source.endswith(("\n", "\r"))
     return TextEdit(SourceSpan(end + 1, 0, end + 1, 0), ("\n" if at_end else "") + text)
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
 
 
 _REPLACED_ARGS = frozenset({"default", "max_length", "max_digits", "decimal_places"})
