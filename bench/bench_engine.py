@@ -10,7 +10,8 @@ Measures, on synthetic SQLAlchemy 2.0 models files from `synth.py`:
     200 and 1000 models (median of several runs; target: at most 2x ast.parse);
 (b) analyze + `crudsmith.generation.generate_project(analysis, source,
     GenerateOptions())` for 200 models (target: at most 1 s);
-(c) wall time of `crudsmith --help` as a subprocess, median of 10 runs
+(c) wall time of `crudsmith --help` and `crudsmith generate --help` as
+    subprocesses, median of 20 runs each
     (target: at most 150 ms), beside a bare `python -c pass` for the floor.
 
 A part whose code is not importable yet is reported as "not available" with
@@ -50,7 +51,7 @@ GENERATION_SIZE = 200
 RATIO_TARGET = 2.0
 GENERATION_TARGET_S = 1.0
 HELP_TARGET_S = 0.150
-HELP_RUNS = 10
+HELP_RUNS = 20
 # Dependencies whose import cost decides whether `crudsmith --help` can meet its target.
 IMPORT_BUDGET = ("jinja2", "libcst", "lsprotocol.types", "pygls.lsp.server", "pydantic", "fastapi")
 
@@ -235,44 +236,46 @@ def _top_imports(module: str = "crudsmith.cli.main", count: int = 5) -> str:
 
 
 def bench_help(runs: int) -> list[Row]:
-    measure = "(c) `crudsmith --help` wall time"
     target = f"≤ {fmt_s(HELP_TARGET_S)}"
     python_s, _ = _median_subprocess([sys.executable, "-c", "pass"], runs)
-    floor = Row(
-        "(c) floor: `python -c pass`",
-        f"median of {runs}",
-        fmt_s(python_s),
-        "—",
-        "—",
-        "—",
-        "—",
-        "interpreter start-up alone",
-    )
-    script = VENV_BIN / "crudsmith"
-    if not script.exists():
-        return [floor, unavailable(measure, f"median of {runs}", target, f"no {script}")]
-    help_s, proc = _median_subprocess([str(script), "--help"], runs)
-    if proc.returncode != 0:
-        last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-        return [
-            floor,
-            unavailable(measure, f"median of {runs}", target, f"exit {proc.returncode}: {last}"),
-        ]
-    ok = help_s <= HELP_TARGET_S
-    note = "" if ok else f"slowest imports: {_top_imports()}"
-    return [
-        floor,
+    rows = [
         Row(
-            measure,
+            "(c) floor: `python -c pass`",
             f"median of {runs}",
-            fmt_s(help_s),
             fmt_s(python_s),
-            f"+{fmt_s(help_s - python_s)}",
-            target,
-            "pass" if ok else "FAIL",
-            note,
-        ),
+            "—",
+            "—",
+            "—",
+            "—",
+            "interpreter start-up alone",
+        )
     ]
+    script = VENV_BIN / "crudsmith"
+    for args in (["--help"], ["generate", "--help"]):
+        measure = f"(c) `crudsmith {' '.join(args)}` wall time"
+        if not script.exists():
+            rows.append(unavailable(measure, f"median of {runs}", target, f"no {script}"))
+            continue
+        help_s, proc = _median_subprocess([str(script), *args], runs)
+        if proc.returncode != 0:
+            last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+            reason = f"exit {proc.returncode}: {last}"
+            rows.append(unavailable(measure, f"median of {runs}", target, reason))
+            continue
+        ok = help_s <= HELP_TARGET_S
+        rows.append(
+            Row(
+                measure,
+                f"median of {runs}",
+                fmt_s(help_s),
+                fmt_s(python_s),
+                f"+{fmt_s(help_s - python_s)}",
+                target,
+                "pass" if ok else "FAIL",
+                "" if ok else f"slowest imports: {_top_imports()}",
+            )
+        )
+    return rows
 
 
 def bench_import_budget(runs: int) -> list[Row]:

@@ -8,6 +8,7 @@ project. Without a ruff binary the text is returned as rendered.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -24,13 +25,20 @@ def ruff_binary() -> str | None:
         return None
 
 
+def _scratch_dir() -> str | None:
+    """A memory-backed directory when there is one: hundreds of small files are
+    written, read and deleted per project, which a loaded disk makes slow."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 def format_python(files: dict[str, str]) -> dict[str, str]:
     """`files` with every `.py` entry formatted; other entries unchanged."""
     binary = ruff_binary()
     python = {path: text for path, text in files.items() if path.endswith(".py")}
     if binary is None or not python:
         return files
-    with tempfile.TemporaryDirectory(prefix="crudsmith-format-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="crudsmith-format-", dir=_scratch_dir()) as tmp:
         root = Path(tmp)
         for path, text in python.items():
             target = root / path
