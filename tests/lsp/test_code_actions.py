@@ -26,6 +26,7 @@ from test_code_actions_support import (
 )
 
 from crudsmith.analysis.module import analyze
+from crudsmith.generation.naming import pluralize, snake_case
 from crudsmith.generation.options import GenerateOptions
 from crudsmith.insertion import Goal, Layout, Request, locate, plan_insertion
 
@@ -89,18 +90,14 @@ async def test_quick_fix_writes_one_model_and_its_tests(editor: Editor, tmp_path
     )
     touched = {p.relative_to(root).as_posix() for p in await resolve_and_apply(editor, quick)}
     assert "app/main.py" in touched and "tests/conftest.py" in touched
-    assert all(
-        not p.startswith("app/routers/")
-        or p.endswith(("__init__.py", "auth.py"))
-        or chosen.lower() in p.replace("_", "")
-        or "user" in p
-        for p in touched
-    ), touched
+    plural = pluralize(snake_case(chosen))
+    routers = {p.removeprefix("app/routers/") for p in touched if p.startswith("app/routers/")}
+    assert routers == {"__init__.py", "auth.py", "users.py", f"{plural}.py"}  # auth needs users
     await settle(editor)
     after = [a.title for a in await actions_at(editor, doc, position)]
     assert f"Generate endpoints for {chosen}" not in after
     assert ALL in after  # the other models still have none
-    run_pytest(root)
+    run_pytest(root, f"tests/test_{plural}.py", "tests/test_health.py")
 
 
 def _assert_same_as_cli(root: Path) -> None:
@@ -318,3 +315,45 @@ async def test_client_that_cannot_create_files_gets_single_file(
     models = (root / "app/models.py").read_text(encoding="utf-8")
     assert "posts_router = APIRouter(" in models and "app.include_router(posts_router)" in models
     compile(models, "models.py", "exec")
+
+
+async def test_eager_edits_and_the_smaller_actions(editor: Editor, tmp_path: Path) -> None:
+    """A client that cannot resolve `edit` gets it at once; each smaller action then vanishes."""
+    code_action = editor.capabilities.text_document.code_action  # type: ignore[union-attr]
+    editor.capabilities = attrs.evolve(
+        editor.capabilities,
+        text_document=attrs.evolve(
+            editor.capabilities.text_document,
+            code_action=attrs.evolve(code_action, resolve_support=None),
+        ),
+    )
+    root = copy_example(tmp_path, "blog")
+    doc = await _open_models(editor, root)
+    text = (root / "app/models.py").read_text(encoding="utf-8")
+    user = model_position(text, "User", editor.encoding)
+    steps = {
+        "Generate Pydantic schemas for User": "app/schemas/user.py",
+        "Add settings": "app/settings.py",
+        "Add auth dependency": "app/deps.py",
+        "Add exception handlers": "app/errors.py",
+    }
+    for title, path in steps.items():
+        action = titled(await actions_at(editor, doc, user), title)
+        assert action.edit is not None, title  # computed eagerly
+        notify_changed(editor, apply_workspace_edit(action.edit, editor.encoding))
+        await settle(editor)
+        assert (root / path).exists(), title
+        assert title not in [a.title for a in await actions_at(editor, doc, user)]
+    assert not (root / "app/routers").exists() and not (root / "app/main.py").exists()
+    errors = (root / "app/errors.py").read_text(encoding="utf-8")
+    assert "def add_exception_handlers(" in errors
+    assert "CurrentUser = " in (root / "app/deps.py").read_text(encoding="utf-8")
+    fix_all_only = await editor.client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=doc),
+            range=types.Range(user, user),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.crudsmith"]),
+        )
+    )
+    titles = [a.title for a in fix_all_only or []]
+    assert not any(t.startswith(("Generate", "Add ")) for t in titles), titles

@@ -161,10 +161,11 @@ def model_position(text: str, model: str, encoding: str) -> types.Position:
     raise AssertionError(f"class {model} not found")
 
 
-def run_pytest(root: Path) -> subprocess.CompletedProcess[str]:
+def run_pytest(root: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+    """Run the generated project's tests (all, or `paths`) in a subprocess; they must pass."""
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *paths],
         cwd=root,
         capture_output=True,
         text=True,
