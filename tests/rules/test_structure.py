@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from pathlib import Path
 
 from harness import apply_fix, assert_fix, findings, fixture, lines_of
 
@@ -12,6 +13,7 @@ from crudsmith.config.lint import LintSettings
 from crudsmith.rules.engine import fix_source
 from crudsmith.workspace.index import WorkspaceIndex
 
+REPO = Path(__file__).resolve().parents[2]
 MODELS = fixture("structure", "models.py")
 MODELS_PATH = "app/models.py"
 WORKSPACE = {MODELS_PATH: MODELS}
@@ -119,7 +121,7 @@ def test_502_same_file_models_and_update_kind() -> None:
     ast.parse(fixed)
 
 
-def test_502_fix_source_converges_and_runs(tmp_path: object) -> None:
+def test_502_fix_source_converges_and_runs() -> None:
     before = fixture("structure", "csm502_mismatch_before.py")
     index = WorkspaceIndex()
     index.update(MODELS_PATH, MODELS)
@@ -177,3 +179,38 @@ def test_503_silent_without_an_app_and_for_same_file_include() -> None:
     )
     assert findings(single, "CSM503", "main.py") == []
     assert lines_of(findings(single.replace("(router)", "(other)"), "CSM503", "main.py")) == [4]
+
+
+def test_502_fix_on_a_generated_project_is_ruff_clean(tmp_path: Path) -> None:
+    """The blog app crudsmith generates, after its Post model gains and changes columns:
+    fixing the drift gives a schema module that ruff checks and formats clean."""
+    from crudsmith.analysis import analyze_source
+    from crudsmith.generation import GenerateOptions, generate_project
+
+    source = (REPO / "examples" / "blog" / "models.py").read_text(encoding="utf-8")
+    files = generate_project(analyze_source(source), source, GenerateOptions())
+    models = files["app/models.py"]
+    models = models.replace(
+        "    body: Mapped[str] = mapped_column(Text)\n",
+        "    body: Mapped[str] = mapped_column(Text)\n"
+        "    summary: Mapped[str | None] = mapped_column(String(280))\n"
+        "    rating: Mapped[Decimal] = mapped_column(Numeric(3, 1))\n",
+        1,
+    ).replace("String(200))\n", "String(250))\n", 1)
+    models = "from decimal import Decimal\n\nfrom sqlalchemy import Numeric\n" + models
+    index = WorkspaceIndex()
+    for path, text in files.items():
+        if path.endswith(".py"):
+            index.update(path, text)
+    index.update("app/models.py", models)
+    schemas = files["app/schemas/post.py"]
+    result = fix_source("app/schemas/post.py", schemas, LintSettings(select=("CSM502",)), index)
+    assert len(result.applied) >= 4 and result.remaining == []
+    assert "summary: str | None = Field(default=None, max_length=280)" in result.source
+    target = tmp_path / "post.py"
+    target.write_text(result.source, encoding="utf-8")
+    ruff = str(Path(sys.executable).parent / "ruff")
+    lint = [ruff, "check", "--no-cache", "--isolated", "--select", "E,F,W,I", str(target)]
+    subprocess.run(lint, check=True, capture_output=True)
+    fmt = [ruff, "format", "--isolated", "--check", str(target)]
+    subprocess.run(fmt, check=True, capture_output=True)
