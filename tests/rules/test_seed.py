@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shutil
 import sys
@@ -20,7 +21,8 @@ from crudsmith.cli.main import main
 
 HERE = Path(__file__).resolve().parent
 SEED_DIR = HERE / "fixtures" / "seed"
-SEED_MD = HERE.parents[2] / "shared" / "seed" / "fastapi-endpoint-generator.md"
+SHARED = Path(os.environ.get("CRUDSMITH_SHARED") or HERE.parents[2] / "shared")
+SEED_MD = SHARED / "seed" / "fastapi-endpoint-generator.md"
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
 # (file, line, code) of every finding `crudsmith check` reports on the extracts, checked
