@@ -144,3 +144,20 @@ def test_context_sees_its_own_text_over_the_index() -> None:
 def test_broken_file_still_checked() -> None:
     ctx = build_context("x.py", "a = bad_a\ndef broken(:\n    pass\nb = bad_b\n")
     assert [f.span.line for f in check(ctx, EVERY, [NAMES])] == [1, 4]
+
+
+def _sticky(ctx: RuleContext) -> Iterator[Finding]:
+    """A buggy rule: its fix appends a comment but the finding stays."""
+    span = SourceSpan(1, 0, 1, 0)
+    yield Finding("CSM907", "sticky", span, Severity.WARNING, Fix("t", (TextEdit(span, "#\n"),)))
+
+
+def test_a_fix_that_does_not_fix_is_applied_once() -> None:
+    sticky = Rule("CSM907", "sticky", "s", Severity.WARNING, "d", _sticky, fixable=True)
+
+    def recheck(text: str) -> list[Finding]:
+        return check(build_context("x.py", text), EVERY, [sticky])
+
+    new, applied, remaining = fix_all("x = 1\n", recheck("x = 1\n"), recheck)
+    assert new == "#\nx = 1\n"
+    assert len(applied) == 1 and [f.code for f in remaining] == ["CSM907"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import gc
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -163,8 +164,10 @@ def fix_all(
     applied: list[Finding] = []
     current = list(findings)
     parses = _parses(source)
+    stuck: set[tuple[str, str, str]] = set()  # fixes that did not make their finding go
     for _ in range(max_passes):
-        new_source, done = _fix_pass(source, current, parses)
+        candidates = [f for f in current if _key(f) not in stuck]
+        new_source, done = _fix_pass(source, candidates, parses)
         if not done:
             break
         applied.extend(done)
@@ -174,8 +177,16 @@ def fix_all(
             done_ids = {id(f) for f in done}
             current = [f for f in current if id(f) not in done_ids]
             break
+        before = Counter(_key(f) for f in current)
         current = recheck(source)
+        after = Counter(_key(f) for f in current)
+        stuck |= {_key(f) for f in done if after[_key(f)] >= before[_key(f)]}
     return source, applied, current
+
+
+def _key(finding: Finding) -> tuple[str, str, str]:
+    title = finding.fix.title if finding.fix is not None else ""
+    return finding.code, finding.message, title
 
 
 def _fixable(finding: Finding) -> bool:
