@@ -12,7 +12,7 @@ import pytest
 
 from crudsmith.analysis import analyze_source
 from crudsmith.generation import GenerateOptions, generate_project
-from crudsmith.generation.naming import pluralize
+from crudsmith.generation.naming import pluralize, router_module
 from crudsmith.generation.render import docstring, python_string_wrapped, with_article
 
 LONG = "A valid `POST /model-version-pipeline-run-schemas` body; creates the rows it needs."
@@ -109,3 +109,9 @@ def test_names_generated_code_uses_are_not_reused_for_rows_or_router_modules() -
     assert "payload_row = Payload(**payload.model_dump())" in files["app/routers/payloads.py"]
     assert "app/routers/settings_routes.py" in files
     assert "app.include_router(settings_routes.router)" in files["app/main.py"]
+
+
+def test_router_modules_avoid_names_main_uses() -> None:
+    assert router_module("users") == "users"
+    assert router_module("settings") == "settings_routes"
+    assert router_module("metadata") == "metadata_routes"

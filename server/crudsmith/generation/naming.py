@@ -31,5 +31,21 @@ def pluralize(word: str) -> str:
     return prefix + last + "s"
 
 
+# Names in the generated main.py, which imports each router module by its name.
+_MAIN_NAMES = frozenset(
+    {
+        "add_exception_handlers", "app", "asynccontextmanager", "auth", "engine",
+        "error_responses", "health", "lifespan", "logger", "logging", "metadata", "settings",
+        "status", "text",
+    }
+)  # fmt: skip
+
+
+def router_module(plural: str) -> str:
+    """The router module of a model (`routers/<name>.py`) from its plural: `users`, or
+    `settings_routes` where `main.py` already uses the name `settings`."""
+    return f"{plural}_routes" if plural in _MAIN_NAMES else plural
+
+
 def kebab_case(snake: str) -> str:
     return snake.replace("_", "-")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from crudsmith.analysis.spec import ColumnSpec, EnumSpec, ModelSpec, ModelStyle, TypeKind
 from crudsmith.generation import fields
-from crudsmith.generation.naming import kebab_case, pluralize, snake_case
+from crudsmith.generation.naming import kebab_case, pluralize, router_module, snake_case
 from crudsmith.generation.options import SchemaNames
 
 _FILTERABLE = frozenset(
@@ -26,14 +26,6 @@ _ROUTER_NAMES = frozenset(
         "ensure_can_change", "error_responses", "func", "get_current_user", "hash_password",
         "is_admin", "items", "name", "nulls", "password", "payload", "privileged", "query",
         "router", "select", "status", "taken", "total", "value",
-    }
-)  # fmt: skip
-# Names in the generated main.py, which imports each router module by its name.
-_MAIN_NAMES = frozenset(
-    {
-        "add_exception_handlers", "app", "asynccontextmanager", "auth", "engine",
-        "error_responses", "health", "lifespan", "logger", "logging", "metadata", "settings",
-        "status", "text",
     }
 )  # fmt: skip
 _TYPE_IMPORTS: dict[str, tuple[str, str]] = {
@@ -233,7 +225,7 @@ def _model_view(
         snake=snake,
         plural=plural,
         var=_local_name(snake, keys),
-        router_module=f"{plural}_routes" if plural in _MAIN_NAMES else plural,
+        router_module=router_module(plural),
         table=model.table,
         prefix="/" + kebab_case(plural),
         tag=plural.replace("_", " "),
