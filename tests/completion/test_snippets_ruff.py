@@ -12,7 +12,8 @@ import pytest
 from expand import ROUTER_DOCUMENT, ask, expand, models_file
 from snippet_grammar import expand_snippet
 
-from crudsmith.completion import CompletionSettings
+from crudsmith.analysis.module import analyze
+from crudsmith.completion import CompletionSettings, ModelsFile
 from crudsmith.completion.catalogue import CATALOGUE
 
 RUFF_CONFIG = """\
@@ -106,6 +107,57 @@ def test_expanded_snippets_pass_ruff(
     ]
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--check", "--isolated", *formatted],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+CLASHES = '''
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from mylib.mixins import KeyMixin
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Status(Base):
+    """Its row variable must not shadow `fastapi.status`."""
+
+    __tablename__ = "statuses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True, index=True)
+
+
+class Audit(KeyMixin, Base):
+    """Its primary key comes from elsewhere: create and list only."""
+
+    __tablename__ = "audits"
+
+    note: Mapped[str] = mapped_column(String(40))
+'''
+
+
+def test_name_clashes_and_models_without_a_known_key(tmp_path: Path) -> None:
+    analysis = analyze(CLASHES)
+    files = [ModelsFile("app.models", analysis.models)]
+    answer = ask(ROUTER_DOCUMENT + "crud", files)
+    offered = {(item.label, item.model) for item in answer.items}
+    assert ("crud-get", "Status") in offered and ("crud-list", "Audit") in offered
+    assert not {("crud-get", "Audit"), ("crud-update", "Audit"), ("crud-delete", "Audit")} & offered
+    status_get = next(i for i in answer.items if i.label == "crud-get" and i.model == "Status")
+    assert "status_row = db.get(Status, status_id)" in status_get.plain
+    (tmp_path / "pyproject.toml").write_text(RUFF_CONFIG, encoding="utf-8")
+    for item in answer.items:
+        name = f"{item.label}_{item.model}".replace("-", "_").lower()
+        (tmp_path / f"{name}.py").write_text(expand(ROUTER_DOCUMENT + "crud", answer, item))
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -43,6 +43,7 @@ class Entry:
     template: str
     needs: Needs
     prepare: Callable[[Setup], Prepared]
+    needs_key: bool = False  # addresses one row: only for models with a known primary key
 
 
 def _stops(**named: tuple[int, str]) -> tuple[dict[str, object], tuple[TabStop, ...]]:
@@ -149,6 +150,7 @@ CATALOGUE: tuple[Entry, ...] = (
         "completions/crud_get.py.j2",
         Needs.MODEL,
         _endpoint(_item_path, "Get a {label}"),
+        needs_key=True,
     ),
     Entry(
         "crud-list",
@@ -163,6 +165,7 @@ CATALOGUE: tuple[Entry, ...] = (
         "completions/crud_update.py.j2",
         Needs.MODEL,
         _endpoint(_item_path, "Update a {label}"),
+        needs_key=True,
     ),
     Entry(
         "crud-delete",
@@ -170,6 +173,7 @@ CATALOGUE: tuple[Entry, ...] = (
         "completions/crud_delete.py.j2",
         Needs.MODEL,
         _endpoint(_item_path, "Delete a {label}"),
+        needs_key=True,
     ),
     Entry(
         "crud-schemas",

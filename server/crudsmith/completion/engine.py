@@ -158,6 +158,8 @@ def _targets_for(
     if entry.needs is Needs.USER:
         users = {t.project.auth.user.name for t in targets if t.project.auth is not None}
         targets = [t for t in targets if t.view.name in users]
+    if entry.needs_key:
+        targets = [t for t in targets if t.view.keys]
     if len(typed) > len(entry.label):  # a model typed after the label narrows the list
         targets = [t for t in targets if _model_filter(entry, t.view).startswith(typed)]
     elif focus is not None:
