@@ -44,7 +44,7 @@ class CachedDocument:
     analysis: ModuleAnalysis
 
     def indexed(self) -> IndexedFile:
-        return IndexedFile(self.path, self.statements, self.analysis)
+        return IndexedFile(self.path, self.statements, self.analysis, self.text)
 
     def rule_context(self, workspace: WorkspaceView | None) -> RuleContext:
         return RuleContext(self.path, self.text, self.statements, self.analysis, workspace)
@@ -90,8 +90,12 @@ class DocumentCache:
             return document.version, ""
 
     def build(self, uri: str, version: int | None, text: str) -> CachedDocument:
-        """Analyse (version, text) of `uri` and keep it unless a newer version is cached."""
-        built = build_document(uri, version, text)
+        """Analyse (version, text) of `uri` and keep it unless a newer version is cached.
+
+        When the workspace index already parsed this very text (a file opened as it is on
+        disk), its statements and analysis are reused instead of parsing again.
+        """
+        built = self._from_index(uri, version, text) or build_document(uri, version, text)
         with self._lock:
             cached = self._entries.get(uri)
             if cached is not None and _newer(cached.version, version):
@@ -100,6 +104,13 @@ class DocumentCache:
             if uri.startswith("file:") and built.path.endswith((".py", ".pyi")):
                 self._index.put(built.indexed())
         return built
+
+    def _from_index(self, uri: str, version: int | None, text: str) -> CachedDocument | None:
+        path = uri_to_path(uri)
+        entry = self._index.get(path)
+        if entry is None or entry.text is None or entry.text != text:
+            return None
+        return CachedDocument(uri, path, version, text, entry.statements, entry.analysis)
 
     def peek(self, uri: str) -> CachedDocument | None:
         with self._lock:

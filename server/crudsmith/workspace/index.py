@@ -21,6 +21,8 @@ class IndexedFile:
     path: str
     statements: list[ast.stmt]
     analysis: ModuleAnalysis
+    # The text parsed, when known: an editor opening the same text reuses this parse.
+    text: str | None = None
 
 
 class WorkspaceIndex:
@@ -30,7 +32,7 @@ class WorkspaceIndex:
     def update(self, path: str, text: str) -> IndexedFile:
         """(Re)index `path` from `text` (parsed once); never raises."""
         parsed = parse_tolerant(text)
-        entry = IndexedFile(path, parsed.statements, analyze_parsed(text, parsed))
+        entry = IndexedFile(path, parsed.statements, analyze_parsed(text, parsed), text)
         self._files[path] = entry
         return entry
 
