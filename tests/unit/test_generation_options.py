@@ -79,7 +79,7 @@ def test_a_dotted_package_nests_directories_with_their_init_files() -> None:
     assert "from svc.api.models import Post" in files["svc/api/routers/posts.py"]
 
 
-@pytest.mark.parametrize("package", ["", "my-proj", "a..b", "class", "1app", "a.def"])
+@pytest.mark.parametrize("package", ["", "my-proj", "a..b", "class", "1app", "a.def", "tests"])
 def test_an_invalid_package_is_a_generation_error(package: str) -> None:
     with pytest.raises(GenerationError, match="package"):
         blog(GenerateOptions(package=package))

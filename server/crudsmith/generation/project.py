@@ -104,6 +104,8 @@ def project_pieces(
 
 def _plan(analysis: ModuleAnalysis, options: GenerateOptions) -> dict[str, _Entry]:
     check_dotted(options.package, "package")
+    if options.package.split(".")[0] == "tests":
+        raise GenerationError("package: 'tests' is where the generated tests go")
     if options.models_module is not None:
         check_dotted(options.models_module, "models_module")
     models = _selected_models(analysis, options)
