@@ -56,9 +56,13 @@ function fail(message) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitFor(what, timeoutMs, probe) {
+async function waitFor(what, timeoutMs, probe, abort = () => undefined) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const aborted = abort();
+    if (aborted) {
+      throw new Error(aborted);
+    }
     const value = await probe();
     if (value) {
       return value;
@@ -147,7 +151,7 @@ function writeUserSettings(userDataDir) {
     'search.followSymlinks': false,
     'editor.lightbulb.enabled': 'on',
     'chat.commandCenter.enabled': false,
-    'crudsmith.trace.server': 'messages',
+    'crudsmith.trace.server': 'verbose',
   };
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 }
@@ -250,15 +254,20 @@ async function main() {
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
+      ...(process.env.CRUDSMITH_E2E_LOG ? ['--log', process.env.CRUDSMITH_E2E_LOG] : []),
       project,
     ],
     { env: { ...process.env, CRUDSMITH_E2E_DIR: control }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let exited;
+  codeServer.on('exit', (code, signal) => {
+    exited = `code-server exited (${code ?? signal}); see e2e/artifacts/code-server.log`;
+  });
   codeServer.stdout.on('data', (chunk) => serverLog.push(chunk.toString()));
   codeServer.stderr.on('data', (chunk) => serverLog.push(chunk.toString()));
   let browser;
   try {
-    await waitFor('code-server to listen', 60_000, () => serverLog.join('').includes('HTTP server listening'));
+    await waitFor('code-server to listen', 60_000, () => serverLog.join('').includes('HTTP server listening'), () => exited);
     say(`code-server listening on ${port}`);
     browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });

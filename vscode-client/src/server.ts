@@ -194,6 +194,8 @@ export class CrudsmithServer implements vscode.Disposable {
         { scheme: 'untitled', language: 'python' },
       ],
       outputChannel: this.output,
+      // Problems as the user types: languageclient 10+ pulls only on open unless told otherwise.
+      diagnosticPullOptions: { onChange: true, onSave: true, onFocus: true },
       initializationOptions: serverSettings(this.scope()),
       // Changes are announced by notifySettingsChanged (extension.ts listens), with the nested object.
       middleware: {
