@@ -291,6 +291,20 @@ def status_expr(ctx: RuleContext, code: int) -> tuple[str, tuple[TextEdit, ...]]
     return f"status.{name}", edits
 
 
+def module_matches_path(module: str, path: str) -> bool:
+    """Whether `from <module> import X` can name what `path` defines (directly or re-exported).
+
+    By suffix: `app.models` matches `.../app/models.py`, `.../app/models/__init__.py` and
+    `.../app/models/user.py`; a relative `.models` matches by its last parts only.
+    """
+    parts = [p for p in module.lstrip(".").split(".") if p]
+    if not parts:
+        return True  # `from . import X`: the package itself, nothing to compare
+    stem = path.replace("\\", "/").removesuffix(".py").removesuffix("/__init__")
+    pieces = stem.split("/")
+    return pieces[-len(parts) :] == parts or pieces[-len(parts) - 1 : -1] == parts
+
+
 # --- status codes ----------------------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ from crudsmith.rules.readers_rest import (
     is_dependency,
     is_session_like,
     line_indent,
+    module_matches_path,
     node_span,
     params,
     segment,
@@ -132,15 +133,38 @@ def _is_sync_provider(func: ast.FunctionDef, factories: set[str]) -> bool:
     return False
 
 
-def _session_facts(ctx: RuleContext, wanted: set[str]) -> _SessionFacts:
-    """Facts from this file; the workspace is read only when a wanted name is not defined here."""
+_FILE_SESSION_FACTS: dict[int, tuple[list[ast.stmt], _SessionFacts]] = {}
+
+
+def _file_session_facts(statements: list[ast.stmt]) -> _SessionFacts:
+    """One file's facts, computed once per parsed file (the db module is read by every router)."""
+    cached = _FILE_SESSION_FACTS.get(id(statements))
+    if cached is not None and cached[0] is statements:
+        return cached[1]
     facts = _SessionFacts()
-    _collect_facts(ctx.statements, facts)
-    if ctx.workspace is None or not (wanted - facts.aliases - facts.providers):
+    _collect_facts(statements, facts)
+    if len(_FILE_SESSION_FACTS) >= 1024:
+        _FILE_SESSION_FACTS.clear()
+    _FILE_SESSION_FACTS[id(statements)] = (statements, facts)
+    return facts
+
+
+def _session_facts(ctx: RuleContext, wanted: set[str]) -> _SessionFacts:
+    """Facts from this file, and from the workspace modules the missing names are imported from."""
+    own = _file_session_facts(ctx.statements)
+    facts = _SessionFacts(set(own.aliases), set(own.providers))
+    missing = wanted - facts.aliases - facts.providers
+    if ctx.workspace is None or not missing:
+        return facts
+    modules = {imp.module for imp in ctx.analysis.imports if (imp.alias or imp.name) in missing}
+    modules.discard("")
+    if not modules:
         return facts
     for path, statements in ctx.workspace.file_trees():
-        if path != ctx.path:
-            _collect_facts(statements, facts)
+        if path != ctx.path and any(module_matches_path(m, path) for m in modules):
+            other = _file_session_facts(statements)
+            facts.aliases.update(other.aliases)
+            facts.providers.update(other.providers)
     return facts
 
 
@@ -579,27 +603,17 @@ def _model_names(ctx: RuleContext) -> set[str]:
     if ctx.workspace is None:
         return names
     imported = {imp.alias or imp.name: imp.module for imp in ctx.analysis.imports if imp.name}
-    if not imported:
+    modules = set(imported.values()) - {""}
+    if not modules:
         return names
-    for path, model in ctx.workspace.models():
-        module = imported.get(model.name)
-        if module is not None and _module_matches(module, path):
-            names.add(model.name)
+    for path, analysis in ctx.workspace.file_analyses():
+        if not analysis.models or path == ctx.path:
+            continue
+        for model in analysis.models:
+            module = imported.get(model.name)
+            if module is not None and module_matches_path(module, path):
+                names.add(model.name)
     return names
-
-
-def _module_matches(module: str, path: str) -> bool:
-    """Whether `from <module> import X` can name what `path` defines (directly or re-exported).
-
-    By suffix: `app.models` matches `.../app/models.py`, `.../app/models/__init__.py` and
-    `.../app/models/user.py`; a relative `.models` matches by its last parts only.
-    """
-    parts = [p for p in module.lstrip(".").split(".") if p]
-    if not parts:
-        return True  # `from . import X`: the package itself, nothing to compare
-    stem = path.replace("\\", "/").removesuffix(".py").removesuffix("/__init__")
-    pieces = stem.split("/")
-    return pieces[-len(parts) :] == parts or pieces[-len(parts) - 1 : -1] == parts
 
 
 @rule(
