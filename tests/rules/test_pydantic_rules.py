@@ -1,8 +1,9 @@
 """Pydantic v2 rules (CSM2xx): hits, near misses, fixes, and fixed code that runs on Pydantic 2.
 
 Fixture conventions (tests/rules/fixtures/pydantic/):
-- `csmNNN.py`: every line that must produce a finding of rule CSMNNN ends with a
-  `# CSMNNN` marker (repeated when it produces several); unmarked lines are near misses.
+- `csmNNN.py` (and `csmNNN_<case>.py`): every line that must produce a finding of rule
+  CSMNNN ends with a `# CSMNNN` marker (repeated when it produces several); unmarked
+  lines are near misses.
 - `csmNNN_fix_<case>_before.py` / `..._after.py`: the first finding's fix turns the
   one into the other; the after file runs under Pydantic 2 with deprecation
   warnings turned into errors (it exercises itself with module-level asserts).
@@ -37,9 +38,17 @@ def marked_lines(source: str, code: str) -> list[int]:
     return lines
 
 
-@pytest.mark.parametrize("code", CODES)
-def test_fires_exactly_on_marked_lines(code: str) -> None:
-    source = fixture(GROUP, f"{code.lower()}.py")
+CHECKED = [name for name in fixture_names(GROUP, "csm") if "_fix" not in name]
+
+
+def test_every_rule_has_fixtures() -> None:
+    assert {name[:6].upper() for name in CHECKED} == set(CODES)
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_fires_exactly_on_marked_lines(name: str) -> None:
+    code = name[:6].upper()
+    source = fixture(GROUP, name)
     found = findings(source, code)
     assert lines_of(found) == marked_lines(source, code)
     for finding in found:

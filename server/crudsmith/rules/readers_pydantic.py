@@ -286,8 +286,9 @@ def imports_module(ctx: RuleContext, prefix: str) -> bool:
 # ---------------------------------------------------------------- annotations
 
 
-def annotation_names(node: ast.expr | None) -> list[str]:
-    """The class names an annotation mentions (`Annotated[X, ...]` keeps X only)."""
+def annotation_names(node: ast.expr | None, bare: bool = False) -> list[str]:
+    """The class names an annotation mentions (`Annotated[X, ...]` keeps X only);
+    with `bare`, dotted names (`requests.Response`) are left out."""
     if node is None:
         return []
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -295,19 +296,21 @@ def annotation_names(node: ast.expr | None) -> list[str]:
             parsed = ast.parse(node.value, mode="eval").body
         except SyntaxError:
             return []
-        return annotation_names(parsed)
+        return annotation_names(parsed, bare)
     if isinstance(node, ast.Subscript) and last_name(node.value) == "Annotated":
         inner = node.slice
         first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
-        return annotation_names(first)
+        return annotation_names(first, bare)
     if isinstance(node, ast.Subscript):
-        return annotation_names(node.value) + annotation_names(node.slice)
+        return annotation_names(node.value, bare) + annotation_names(node.slice, bare)
     if isinstance(node, ast.Tuple):
-        return [name for elt in node.elts for name in annotation_names(elt)]
+        return [name for elt in node.elts for name in annotation_names(elt, bare)]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return annotation_names(node.left) + annotation_names(node.right)
+        return annotation_names(node.left, bare) + annotation_names(node.right, bare)
     if isinstance(node, ast.Constant) and node.value is None:
         return ["None"]
+    if bare and not isinstance(node, ast.Name):
+        return []
     name = last_name(node)
     return [name] if name else []
 
@@ -406,7 +409,10 @@ def local_types(
     types: dict[str, str] = {}
     args = func.args
     for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
-        known = [name for name in annotation_names(arg.annotation) if index.is_pydantic(name)]
+        # Bare names only: `requests.Response` is not the project's `Response` schema.
+        known = [
+            name for name in annotation_names(arg.annotation, bare=True) if index.is_pydantic(name)
+        ]
         if len(known) == 1:
             types[arg.arg] = known[0]
     if owner is not None and args.args:
@@ -508,6 +514,71 @@ def functions_with_owner(
             for inner in stmt.body:
                 if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef):
                     yield inner, stmt
+
+
+# ---------------------------------------------------------------- ORM lookups
+
+QUERY_METHODS = frozenset(
+    {
+        "get",
+        "get_one",
+        "scalar",
+        "scalars",
+        "execute",
+        "exec",
+        "query",
+        "first",
+        "one",
+        "one_or_none",
+        "all",
+        "filter",
+        "filter_by",
+        "where",
+        "order_by",
+        "limit",
+        "offset",
+        "unique",
+        "options",
+        "join",
+    }
+)
+
+
+def orm_model_of(node: ast.expr, orm_models: Iterable[str] | dict[str, ModelSpec]) -> str | None:
+    """The ORM model an expression yields rows of: `Model(...)`, `db.get(Model, id)`,
+    `db.scalars(select(Model)...).first()`, `Model.query.get(id)` (Flask-SQLAlchemy).
+
+    A call *on* the model class (`Config.get("key")`, a classmethod) is not a lookup,
+    and neither is `select(Model.column)`: the model must be an argument of the query.
+    """
+    names = orm_models if isinstance(orm_models, dict) else set(orm_models)
+    if isinstance(node, ast.Await):
+        node = node.value
+    if not isinstance(node, ast.Call):
+        return None
+    if isinstance(node.func, ast.Name) and node.func.id in names:
+        return node.func.id
+    chain: ast.expr = node
+    while isinstance(chain, ast.Call | ast.Await):
+        if isinstance(chain, ast.Await):
+            chain = chain.value
+            continue
+        if not isinstance(chain.func, ast.Attribute) or chain.func.attr not in QUERY_METHODS:
+            return None
+        chain = chain.func.value
+    if (
+        isinstance(chain, ast.Attribute)
+        and chain.attr == "query"
+        and isinstance(chain.value, ast.Name)
+        and chain.value.id in names
+    ):
+        return chain.value.id
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            for arg in sub.args:
+                if isinstance(arg, ast.Name) and arg.id in names:
+                    return arg.id
+    return None
 
 
 # ---------------------------------------------------------------- endpoints

@@ -36,6 +36,7 @@ from crudsmith.rules.readers_pydantic import (
     model_config_call,
     module_types,
     node_span,
+    orm_model_of,
     point,
     response_models,
     source_of,
@@ -674,7 +675,10 @@ REQUEST_SUFFIX = re.compile(r"(Create|Update|In|Input|Request|Payload|Body)$")
 in Pydantic 2 the annotation only allows `None` as a value and the field is **required**
 unless it has a default. A request model (used as an endpoint's body, or named `*Create`,
 `*Update`, `*In`, `*Request`) written the v1 way now rejects requests that leave the field
-out. Give it `= None` (the fix; unsafe, since a required nullable field may be meant).
+out. Give it `= None` (the fix; unsafe, since a required nullable field may be meant). In a
+file that already uses the v2 API (`model_dump`, `ConfigDict`, `field_validator`, ...) a
+required nullable field is taken as intended, except in `*Update` / PATCH bodies, where a
+required field is always a mistake.
 
 Bad:
 
@@ -696,10 +700,17 @@ def optional_without_default_rule(ctx: RuleContext) -> Iterator[Finding]:
     index = class_index(ctx)
     if not index.local:
         return
-    bodies = {name for ep in all_endpoints(ctx) for name in endpoint_body_models(ep, index)}
+    endpoints = all_endpoints(ctx)
+    bodies = {name for ep in endpoints for name in endpoint_body_models(ep, index)}
+    patches = {
+        name for ep in endpoints if ep.method == "patch" for name in endpoint_body_models(ep, index)
+    }
+    v2_file = _uses_v2_api(ctx)
     for name, cls in index.local.items():
         if not (name in bodies or REQUEST_SUFFIX.search(name)) or index.is_settings(cls):
             continue
+        if v2_file and not (name in patches or name.endswith("Update")):
+            continue  # written for v2: a required nullable field is a choice
         for field in class_fields(cls):
             if field.value is not None or not is_optional(field.annotation):
                 continue
@@ -714,24 +725,32 @@ def optional_without_default_rule(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-# ---------------------------------------------------------------- CSM207
-
-ORM_FETCHERS = frozenset(
+V2_API = frozenset(
     {
-        "get",
-        "scalar",
-        "scalars",
-        "execute",
-        "query",
-        "first",
-        "one",
-        "one_or_none",
-        "all",
-        "get_one",
-        "exec",
-        "refresh",
+        "model_dump",
+        "model_dump_json",
+        "model_validate",
+        "model_validate_json",
+        "model_copy",
+        "model_json_schema",
+        "field_validator",
+        "model_validator",
+        "ConfigDict",
+        "model_config",
     }
 )
+
+
+def _uses_v2_api(ctx: RuleContext) -> bool:
+    """The file already speaks Pydantic 2 (so it was not written with v1 semantics)."""
+    nodes = file_nodes(ctx.statements)
+    return any(
+        isinstance(node, ast.Attribute) and node.attr in V2_API
+        for node in nodes.get(ast.Attribute, [])
+    ) or any(isinstance(node, ast.Name) and node.id in V2_API for node in nodes.get(ast.Name, []))
+
+
+# ---------------------------------------------------------------- CSM207
 
 
 @rule(
@@ -856,39 +875,7 @@ def _is_orm_expr(node: ast.expr, orm_vars: set[str], index: ClassIndex) -> bool:
         node = node.value
     if isinstance(node, ast.Name):
         return node.id in orm_vars
-    if not isinstance(node, ast.Call):
-        return False
-    if isinstance(node.func, ast.Name) and node.func.id in index.orm_models:
-        return True
-    chain: ast.expr = node
-    while isinstance(chain, ast.Call) and isinstance(chain.func, ast.Attribute):
-        if chain.func.attr not in ORM_FETCHERS and chain.func.attr not in (
-            "filter",
-            "filter_by",
-            "where",
-            "order_by",
-            "limit",
-            "offset",
-            "unique",
-        ):
-            return False
-        chain = chain.func.value
-    return any(
-        isinstance(sub, ast.Name) and sub.id in index.orm_models
-        for sub in ast.walk(node)
-        if not isinstance(sub, ast.Compare)
-    ) and _calls_session(node)
-
-
-def _calls_session(node: ast.expr) -> bool:
-    for sub in ast.walk(node):
-        if (
-            isinstance(sub, ast.Call)
-            and isinstance(sub.func, ast.Attribute)
-            and sub.func.attr in ("get", "query", "scalar", "scalars", "execute", "exec")
-        ):
-            return True
-    return False
+    return orm_model_of(node, index.orm_models) is not None
 
 
 def _returns_orm(

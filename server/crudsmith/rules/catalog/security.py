@@ -24,6 +24,7 @@ from crudsmith.rules.fastapi_ast import (
     FunctionNode,
     call_keyword,
     dotted_name,
+    endpoint_of,
     iter_functions,
     last_name,
     routers,
@@ -45,6 +46,7 @@ from crudsmith.rules.readers_pydantic import (
     local_types,
     memo,
     node_span,
+    orm_model_of,
     point,
     response_models,
     source_of,
@@ -74,7 +76,7 @@ AUTH_DEPENDENCY = re.compile(
 )
 PUBLIC_ENDPOINT = re.compile(
     r"login|logout|token|register|signup|sign_up|sign-up|signin|sign_in|sign-in|forgot|reset|"
-    r"webhook|health|callback|verify|confirm|activate",
+    r"webhook|health|callback|verify|confirm|activate|challenge|mfa|otp|2fa|oauth|sso|saml",
     re.IGNORECASE,
 )
 
@@ -112,7 +114,7 @@ def delete_post(post_id: int, db: SessionDep, current_user: CurrentUser) -> None
 )
 def mutation_without_auth_rule(ctx: RuleContext) -> Iterator[Finding]:
     endpoints = [ep for ep in all_endpoints(ctx) if _is_mutating(ep)]
-    if not endpoints or not _project_has_auth(ctx):
+    if not endpoints or not _project_has_auth(ctx) or _auth_middleware_anywhere(ctx):
         return
     guarded = _guarded_owners(ctx)
     aliases = _auth_aliases(ctx)
@@ -153,6 +155,36 @@ def _project_has_auth(ctx: RuleContext) -> bool:
         ctx.workspace.file_trees() if ctx.workspace is not None else [(ctx.path, ctx.statements)]
     )
     return any(memo(statements, "auth", _defines_auth) for _path, statements in trees)
+
+
+AUTH_MIDDLEWARE = re.compile(r"auth|permission|login|jwt|oauth|token|acl|rbac", re.IGNORECASE)
+
+
+def _auth_middleware_anywhere(ctx: RuleContext) -> bool:
+    """An authentication middleware guards every route: per-endpoint dependencies are not
+    how this app authenticates, so none is missing."""
+    trees = (
+        ctx.workspace.file_trees() if ctx.workspace is not None else [(ctx.path, ctx.statements)]
+    )
+    return any(
+        memo(statements, "auth-middleware", _has_auth_middleware) for _p, statements in trees
+    )
+
+
+def _has_auth_middleware(statements: list[ast.stmt]) -> bool:
+    nodes = file_nodes(statements)
+    for kind in (ast.FunctionDef, ast.AsyncFunctionDef):
+        for func in nodes.get(kind, []):
+            assert isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef)
+            if AUTH_MIDDLEWARE.search(func.name) and any(
+                isinstance(d, ast.Call) and last_name(d.func) == "middleware"
+                for d in func.decorator_list
+            ):
+                return True
+    return any(
+        call.args and AUTH_MIDDLEWARE.search(last_name(call.args[0]))
+        for call in attribute_calls(statements, ("add_middleware",))
+    )
 
 
 def _defines_auth(statements: list[ast.stmt]) -> bool:
@@ -370,7 +402,10 @@ def _open_paren(ctx: RuleContext, func: FunctionNode) -> tuple[int, int] | None:
 # ---------------------------------------------------------------- CSM302
 
 RESPONSE_SUFFIX = re.compile(r"(Public|Response|Out|Read|Detail|View)$")
-TOKEN_CLASS = re.compile(r"Token|Login|Auth|Credential|Session", re.IGNORECASE)
+TOKEN_CLASS = re.compile(
+    r"Token|Login|Auth|Credential|Session|Challenge|Mfa|OAuth|Refresh|Verif|Otp|Sso",
+    re.IGNORECASE,
+)
 HARMLESS_TYPES = frozenset(
     {"bool", "int", "float", "datetime", "date", "time", "timedelta", "UUID", "None", "Optional"}
 )
@@ -434,9 +469,18 @@ def sensitive_field_rule(ctx: RuleContext) -> Iterator[Finding]:
             yield finding
 
 
+# Tokens a response is meant to carry: pagination cursors, CSRF tokens, challenges.
+CARRIED_TOKEN = re.compile(
+    r"page|next|prev|cursor|continuation|csrf|xsrf|sync|pagination|challenge|idempotency",
+    re.IGNORECASE,
+)
+
+
 def _sensitive_name(name: str) -> bool:
     match = SENSITIVE_NAME.search(name)
     if match is None:
+        return False
+    if match.group(2).lower() == "token" and CARRIED_TOKEN.search(name):
         return False
     if match.group(2).lower() == "hash":
         return name in PASSWORD_HASH_NAMES
@@ -468,13 +512,14 @@ def _orm_without_response_model(
     explicit = endpoint.keyword("response_model")
     declared = explicit if explicit is not None else endpoint.func.returns
     declared_names = annotation_names(declared)
-    if declared is not None and not (
-        declared_names
-        and all(n in index.orm_models or n in ("None", "list", "List") for n in declared_names)
+    if declared is not None and (
+        any(isinstance(node, ast.Attribute) for node in ast.walk(declared))
+        or not declared_names
+        or not all(n in index.orm_models or n in ("None", "list", "List") for n in declared_names)
     ):
-        return None
+        return None  # a schema (`schemas.core.Token` is one even if a model shares its name)
     model = _returned_model(endpoint.func, index, declared_names)
-    if model is None:
+    if model is None or TOKEN_CLASS.search(model.name):
         return None
     exposed = [col.name for col in model.columns if is_sensitive(col) and _sensitive_name(col.name)]
     if not exposed:
@@ -506,18 +551,9 @@ def _returned_model(func: FunctionNode, index: ClassIndex, declared: list[str]) 
             value = assigned[value.id]
         if isinstance(value, ast.Await):
             value = value.value
-        if not isinstance(value, ast.Call):
-            continue
-        for sub in ast.walk(value):
-            if (
-                isinstance(sub, ast.Name)
-                and sub.id in index.orm_models
-                and (
-                    _session_lookup(value)
-                    or (isinstance(value.func, ast.Name) and value.func.id == sub.id)
-                )
-            ):
-                return index.orm_models[sub.id]
+        model = orm_model_of(value, index.orm_models)
+        if model is not None:
+            return index.orm_models[model]
     return None
 
 
@@ -1047,28 +1083,46 @@ def password_unhashed_rule(ctx: RuleContext) -> Iterator[Finding]:
     ]
     for func in iter_functions(ctx.statements):
         calls = within(func, constructors)
-        types = local_types(func, index, None, assignments_of(ctx.statements)) if calls else {}
+        assigned = within(func, stores)
+        if not calls and not assigned:
+            continue
+        request = _request_inputs(func, index, assignments_of(ctx.statements))
         for call in calls:
-            yield from _unhashed_in_constructor(ctx, call, types, index)
-        for node in within(func, stores):
-            yield Finding(
-                "CSM307",
-                f"`{source_of(ctx, node.targets[0])}` is set to a plain password",
-                node_span(node),
-                Severity.ERROR,
-            )
+            yield from _unhashed_in_constructor(ctx, call, request, index)
+        for node in assigned:
+            if _raw_password(node.value, request):
+                yield Finding(
+                    "CSM307",
+                    f"`{source_of(ctx, node.targets[0])}` is set to a plain password",
+                    node_span(node),
+                    Severity.ERROR,
+                )
+
+
+def _request_inputs(
+    func: FunctionNode, index: ClassIndex, assignments: list[ast.AST]
+) -> dict[str, str]:
+    """Names holding request data: Pydantic-typed names (name -> class), and, in an
+    endpoint, its plain parameters (name -> "")."""
+    inputs = local_types(func, index, None, assignments)
+    if endpoint_of(func) is not None:
+        for arg in [*func.args.args, *func.args.kwonlyargs]:
+            inputs.setdefault(arg.arg, "")
+    return inputs
 
 
 def _stores_raw_password(node: ast.Assign) -> bool:
-    """`obj.hashed_password = payload.password` (never `self.password = password`)."""
+    """`obj.hashed_password = <something named password>` (never `self.password = ...`)."""
     if len(node.targets) != 1:
         return False
     target = node.targets[0]
+    value = node.value
+    name = last_name(value) if isinstance(value, ast.Name | ast.Attribute) else ""
     return (
         isinstance(target, ast.Attribute)
         and last_name(target.value) != "self"
         and bool(PASSWORD_INPUT.search(target.attr.replace("hashed_", "").replace("_hash", "")))
-        and _raw_password(node.value)
+        and bool(PASSWORD_INPUT.search(name))
     )
 
 
@@ -1101,7 +1155,7 @@ def _unhashed_in_constructor(
                 )
         elif (
             PASSWORD_INPUT.search(keyword.arg) or keyword.arg in PASSWORD_HASH_NAMES
-        ) and _raw_password(keyword.value):
+        ) and _raw_password(keyword.value, types):
             yield Finding(
                 "CSM307",
                 f"`{model}({keyword.arg}=...)` stores a plain password",
@@ -1110,10 +1164,14 @@ def _unhashed_in_constructor(
             )
 
 
-def _raw_password(value: ast.expr) -> bool:
-    """A bare `payload.password` / `password` (not passed through a function)."""
-    name = last_name(value) if isinstance(value, ast.Name | ast.Attribute) else ""
-    return bool(name) and bool(PASSWORD_INPUT.search(name))
+def _raw_password(value: ast.expr, request: dict[str, str]) -> bool:
+    """`payload.password` of a request model, or an endpoint's `password` parameter, as is
+    (not passed through a hash function)."""
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        return bool(request.get(value.value.id)) and bool(PASSWORD_INPUT.search(value.attr))
+    if isinstance(value, ast.Name):
+        return value.id in request and bool(PASSWORD_INPUT.search(value.id))
+    return False
 
 
 def _dumped_with_password(value: ast.expr, types: dict[str, str], index: ClassIndex) -> str:
