@@ -161,3 +161,14 @@ def test_without_a_context_model_the_list_is_capped_and_incomplete() -> None:
     assert not answer.incomplete
     answer = ask(ROUTER_DOCUMENT + "crud-list", files, path="app/routers/thing7s.py")
     assert [item.model for item in answer.items] == ["Thing7"] and not answer.incomplete
+
+
+def test_two_blank_lines_before_an_item_whatever_the_line_endings() -> None:
+    for newline in ("\n", "\r\n"):
+        text = newline.join(['"""Doc."""', "", "value = 1", "", "fastapi-cors"])
+        (item,) = ask(text, []).items
+        assert item.lead == "\n", newline
+    (item,) = ask("value = 1\n\n\nfastapi-cors", []).items
+    assert item.lead == ""
+    (item,) = ask("fastapi-cors", []).items
+    assert item.lead == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +28,7 @@ from crudsmith.rules.model import TextEdit
 # Items per entry when no model is in context; the list is then marked incomplete and
 # typing on narrows it: `crud-get-ord` offers crud-get for OrderItem (`crud-get-order_item`).
 MAX_MODELS = 12
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +81,8 @@ def complete(request: Request) -> Answer:
         | {"app"}
     )
     planner = ImportPlanner(request.text, request.statements, first_party, cursor.prefix_start)
-    builder = _Builder(cursor, hosts, planner, _default_project(targets, focus, request.settings))
-    builder.lazy = request.lazy_imports
+    project = _default_project(targets, focus, request.settings)
+    builder = _Builder(cursor, hosts, planner, project, request.lazy_imports)
     builder.set_lead(request.text)
     incomplete = False
     for index, entry in enumerate(entries):
@@ -91,23 +93,23 @@ def complete(request: Request) -> Answer:
 
 
 class _Builder:
-    def __init__(self, cursor: Cursor, hosts: Hosts, planner: ImportPlanner, project: Project):
+    def __init__(
+        self, cursor: Cursor, hosts: Hosts, planner: ImportPlanner, project: Project, lazy: bool
+    ):
         self.cursor = cursor
         self.hosts = hosts
         self.planner = planner
         self.project = project
+        self.lazy = lazy  # import edits left to resolve
         self.items: list[Completion] = []
         self.lead = ""
-        self.lazy = False
 
     def set_lead(self, text: str) -> None:
         """Two blank lines between the code above the cursor and a top-level definition."""
         above = text[: self.cursor.prefix_start]
-        if above.strip():
-            blank = len(above) - len(above.rstrip("\r\n \t"))
-            breaks = above[len(above) - blank :].count("\n") + above[len(above) - blank :].count(
-                "\r"
-            )
+        code = above.rstrip("\r\n \t")
+        if code:
+            breaks = len(_NEWLINE.findall(above, len(code)))
             self.lead = "\n" * max(0, 3 - breaks)
 
     def add(self, index: int, entry: Entry, targets: list[Target], focus: str | None) -> None:
