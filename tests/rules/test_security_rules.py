@@ -157,3 +157,36 @@ def test_csm308_models_from_workspace() -> None:
     found = findings(router, "CSM308", "app/r.py", {"app/models.py": models})
     assert lines_of(found) == [6]
     assert "author_id" in found[0].message
+
+
+def test_csm301_fix_imports_current_user_from_the_workspace() -> None:
+    deps = "from typing import Annotated\n\nCurrentUser = Annotated[str, 'user']\n"
+    before = (
+        "from fastapi import APIRouter\n\n"
+        "from app.db import SessionDep\n\n"
+        "router = APIRouter()\n\n\n"
+        "@router.post('/items')\n"
+        "def create_item(db: SessionDep) -> None:\n"
+        "    return None\n"
+    )
+    after = before.replace(
+        "from app.db import SessionDep\n",
+        "from app.db import SessionDep\nfrom app.deps import CurrentUser\n",
+    ).replace("db: SessionDep)", "db: SessionDep, current_user: CurrentUser)")
+    workspace = {"/proj/app/deps.py": deps}
+    assert_fix(before, after, "CSM301", "/proj/app/routers/items.py", workspace)
+    # No import path can be derived (nothing imported from the `app` package): no fix.
+    alone = before.replace("from app.db import SessionDep\n", "").replace("db: SessionDep", "")
+    found = findings(alone, "CSM301", "/proj/app/routers/items.py", workspace)
+    assert len(found) == 1 and found[0].fix is None
+
+
+def test_positions_with_non_ascii_text_before_the_finding() -> None:
+    source = (
+        "from pydantic import BaseModel\n\n"
+        "class Item(BaseModel):\n    name: str\n\n"
+        "def show(item: Item) -> None:\n"
+        "    print('Grüße, 日本', item.dict())\n"
+    )
+    expected = source.replace("item.dict()", "item.model_dump()")
+    assert_fix(source, expected, "CSM202")

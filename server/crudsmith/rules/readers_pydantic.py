@@ -138,7 +138,7 @@ class ClassIndex:
 
 T = TypeVar("T")
 _MEMO: dict[tuple[int, str], tuple[list[ast.stmt], object]] = {}
-_MEMO_LIMIT = 20_000
+_MEMO_LIMIT = 8192
 
 
 def memo(statements: list[ast.stmt], key: str, compute: Callable[[list[ast.stmt]], T]) -> T:

@@ -47,6 +47,16 @@ from crudsmith.rules.registry import rule
 
 PYDANTIC_MODULES = ("pydantic",)
 
+
+def uses_pydantic_v1_namespace(ctx: RuleContext) -> bool:
+    """The file imports `pydantic.v1`: it keeps the v1 API on purpose (Pydantic 2 ships it
+    for that), so the v1-idiom rules have nothing to say."""
+    return any(
+        spec.module == "pydantic.v1" or spec.module.startswith("pydantic.v1.")
+        for spec in ctx.analysis.imports
+    )
+
+
 # ---------------------------------------------------------------- CSM201
 
 CONFIG_RENAMES = {
@@ -158,6 +168,8 @@ class UserPublic(BaseModel):
     fixable=True,
 )
 def config_class_rule(ctx: RuleContext) -> Iterator[Finding]:
+    if uses_pydantic_v1_namespace(ctx):
+        return
     index = class_index(ctx)
     for cls in index.local.values():
         config = config_class(cls)
@@ -308,6 +320,8 @@ user = User(**payload.model_dump())
     fixable=True,
 )
 def v1_method_rule(ctx: RuleContext) -> Iterator[Finding]:
+    if uses_pydantic_v1_namespace(ctx):
+        return
     candidates = attribute_calls(ctx.statements, (*INSTANCE_METHODS, *CLASS_METHODS))
     if not candidates:
         return
@@ -500,6 +514,8 @@ class UserCreate(BaseModel):
     fixable=True,
 )
 def v1_validator_rule(ctx: RuleContext) -> Iterator[Finding]:
+    if uses_pydantic_v1_namespace(ctx):
+        return
     for func, _owner in functions_with_owner(ctx.statements):
         for decorator in func.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -604,6 +620,8 @@ code: str = Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])
     fixable=True,
 )
 def v1_field_argument_rule(ctx: RuleContext) -> Iterator[Finding]:
+    if uses_pydantic_v1_namespace(ctx):
+        return
     imported = {
         spec.name
         for spec in ctx.analysis.imports
@@ -697,6 +715,8 @@ class UserUpdate(BaseModel):
     fixable=True,
 )
 def optional_without_default_rule(ctx: RuleContext) -> Iterator[Finding]:
+    if uses_pydantic_v1_namespace(ctx):
+        return
     index = class_index(ctx)
     if not index.local:
         return

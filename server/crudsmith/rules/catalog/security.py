@@ -51,6 +51,7 @@ from crudsmith.rules.readers_pydantic import (
     response_models,
     source_of,
     whole_lines_span,
+    with_import,
     within,
 )
 from crudsmith.rules.registry import rule
@@ -351,8 +352,12 @@ def _auth_included_routers(statements: list[ast.stmt]) -> list[str]:
 
 
 def _auth_fix(ctx: RuleContext, endpoint: Endpoint) -> Fix | None:
+    imports: list[TextEdit] = []
     if not _current_user_visible(ctx):
-        return None
+        module = _current_user_module(ctx)
+        if module is None:
+            return None
+        with_import(ctx, imports, module, "CurrentUser")
     args = endpoint.func.args
     if args.vararg or args.posonlyargs:
         return None
@@ -371,18 +376,38 @@ def _auth_fix(ctx: RuleContext, endpoint: Endpoint) -> Fix | None:
         if paren is None:
             return None
         edit = TextEdit(point(paren[0], paren[1]), text)
-    return Fix("Require `current_user: CurrentUser`", (edit,), safe=False)
+    return Fix("Require `current_user: CurrentUser`", (edit, *imports), safe=False)
 
 
 def _current_user_visible(ctx: RuleContext) -> bool:
     if any((spec.alias or spec.name) == "CurrentUser" for spec in ctx.analysis.imports):
         return True
-    for stmt in ctx.statements:
-        if isinstance(stmt, ast.Assign | ast.AnnAssign):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            if any(isinstance(t, ast.Name) and t.id == "CurrentUser" for t in targets):
-                return True
-    return False
+    return _defines_current_user(ctx.statements)
+
+
+def _current_user_module(ctx: RuleContext) -> str | None:
+    """The module to import `CurrentUser` from, when a workspace file defines it and its
+    dotted name follows from this file's own imports (`from app.db import ...` and
+    `.../app/deps.py` give `app.deps`)."""
+    if ctx.workspace is None:
+        return None
+    packages = {
+        spec.module.rpartition(".")[0]
+        for spec in ctx.analysis.imports
+        if "." in spec.module and not spec.module.startswith(".")
+    }
+    for path, statements in ctx.workspace.file_trees():
+        if path == ctx.path or not memo(statements, "defines-current-user", _defines_current_user):
+            continue
+        posix = "/" + path.replace("\\", "/").removesuffix(".py")
+        for package in sorted(packages):
+            if posix.endswith("/" + package.replace(".", "/") + "/" + posix.rpartition("/")[2]):
+                return f"{package}.{posix.rpartition('/')[2]}"
+    return None
+
+
+def _defines_current_user(statements: list[ast.stmt]) -> bool:
+    return any(_module_assignment(stmt)[0] == "CurrentUser" for stmt in statements)
 
 
 def _open_paren(ctx: RuleContext, func: FunctionNode) -> tuple[int, int] | None:
