@@ -119,6 +119,16 @@ def test_import_edits_merge_and_respect_sections() -> None:
     )
 
 
+def test_import_edits_keep_trailing_comments_on_their_line() -> None:
+    text = '"""Doc."""\n\nfrom fastapi import APIRouter  # 路由 🎯\n\nrouter = APIRouter()\n'
+    needs = [ImportNeed("fastapi", "status"), ImportNeed("app.models", "Post")]
+    edited = apply_edits(text, import_edits(text, ast.parse(text).body, needs, frozenset({"app"})))
+    assert edited == (
+        '"""Doc."""\n\nfrom fastapi import APIRouter, status  # 路由 🎯\n\n'
+        "from app.models import Post\n\nrouter = APIRouter()\n"
+    )
+
+
 def test_first_import_block_after_a_non_ascii_docstring() -> None:
     text = '"""Modèle 🚀."""\n\n\nvalue = 1\n'
     edits = import_edits(text, ast.parse(text).body, [ImportNeed("uuid")], frozenset())

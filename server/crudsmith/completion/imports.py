@@ -158,6 +158,7 @@ class _Statement:
     node: ast.Import | ast.ImportFrom
     start: int  # code-point offsets of the statement text
     end: int
+    line_end: int  # the end of its last line, after a trailing comment (before the break)
     module: str
     is_from: bool
 
@@ -184,8 +185,13 @@ class _ExistingImports:
                 end = _offset(
                     text, starts, stmt.end_lineno or stmt.lineno, stmt.end_col_offset or 0
                 )
+                last0 = (stmt.end_lineno or stmt.lineno) - 1
+                line_start = starts.start(last0) or 0
+                line = text[line_start : starts.end(last0)]
+                line_end = line_start + len(line.rstrip("\r\n"))
                 module = stmt.names[0].name if isinstance(stmt, ast.Import) else _from_module(stmt)
-                found.append(_Statement(stmt, start, end, module, isinstance(stmt, ast.ImportFrom)))
+                is_from = isinstance(stmt, ast.ImportFrom)
+                found.append(_Statement(stmt, start, end, max(end, line_end), module, is_from))
         return cls(tuple(found), frozenset(bound), anchor)
 
 
@@ -338,11 +344,11 @@ class _Planner:
             later = [i for i in same if keys[i] > key]
             if later:
                 return statements[later[0]].start, self._BEFORE
-            return statements[same[-1]].end, self._AFTER
+            return statements[same[-1]].line_end, self._AFTER
         later_sections = [i for i, k in enumerate(keys) if k[0] > key[0]]
         if later_sections:
             return statements[later_sections[0]].start, self._NEW_BEFORE
-        return statements[-1].end, self._NEW_AFTER
+        return statements[-1].line_end, self._NEW_AFTER
 
     def _insert_edit(
         self, offset: int, items: list[tuple[int, tuple[int, int, str], str]]
