@@ -110,3 +110,30 @@ def test_corpus_runs_without_exceptions() -> None:
         for rule in _mine():
             counts[rule.code] += len(list(rule.check(ctx)))  # raises if a rule breaks
     assert counts == Counter({"CSM402": 24})
+
+
+DOC_PRELUDE = """\
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+"""
+
+
+@pytest.mark.parametrize("rule", _mine(), ids=lambda r: r.code)
+def test_doc_examples(rule: Rule) -> None:
+    """A rule's bad example makes it fire; its good example has no CSM1xx/4xx finding."""
+    bad, good = (block.split("```")[0] for block in rule.doc.split("```python")[1:])
+    assert rule.code in {f.code for f in _check("doc.py", DOC_PRELUDE + bad)}
+    assert _check("doc.py", DOC_PRELUDE + good) == []

@@ -155,3 +155,27 @@ def test_orm_body_ignores_a_same_named_class_from_another_module() -> None:
     package = source.replace("app.schemas", "app.models")
     found = findings(package, "CSM404", "app/routes.py", {"app/models/post.py": MODELS_FILE})
     assert len(found) == 1
+
+
+def test_legacy_query_fix_with_non_ascii_on_the_line() -> None:
+    before = (
+        "from sqlalchemy import select\n\n"
+        "def f(db: Session):\n"
+        '    return db.query(Café).filter(Café.nom == "crème brûlée").first()  # ünï\n'
+    )
+    after = (
+        "from sqlalchemy import select\n\n"
+        "def f(db: Session):\n"
+        '    return db.scalars(select(Café).where(Café.nom == "crème brûlée").limit(1)).first()'
+        "  # ünï\n"
+    )
+    assert_fix(before, after, "CSM402")
+
+
+def test_async_fix_after_non_ascii_decorator_line() -> None:
+    before = (
+        "from fastapi import APIRouter\nfrom sqlalchemy.orm import Session\n\n"
+        'router = APIRouter()\n\n\n@router.get("/café")\n'
+        "async def café(db: Session) -> None:\n    db.commit()\n"
+    )
+    assert_fix(before, before.replace("async def café", "def café"), "CSM401")

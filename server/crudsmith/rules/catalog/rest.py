@@ -493,7 +493,7 @@ def create_user(payload: UserCreate) -> UserPublic:
 Good:
 
 ```python
-@router.post("/users", status_code=status.HTTP_201_CREATED)
+@router.post("/users", status_code=status.HTTP_201_CREATED, responses={409: {}})
 def create_user(payload: UserCreate) -> UserPublic:
     raise HTTPException(status.HTTP_409_CONFLICT, "Email taken")
 ```
@@ -823,7 +823,7 @@ def get_user(user_id: int, db: SessionDep) -> UserPublic:
 Good:
 
 ```python
-@router.get("/users/{user_id}")
+@router.get("/users/{user_id}", responses={404: {"model": ErrorResponse}})
 def get_user(user_id: int, db: SessionDep) -> UserPublic:
     user = db.get(User, user_id)
     if user is None:
