@@ -357,3 +357,12 @@ async def test_eager_edits_and_the_smaller_actions(editor: Editor, tmp_path: Pat
     )
     titles = [a.title for a in fix_all_only or []]
     assert not any(t.startswith(("Generate", "Add ")) for t in titles), titles
+    refactors = await editor.client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=doc),
+            range=types.Range(user, user),
+            context=types.CodeActionContext(diagnostics=[], only=["refactor"]),
+        )
+    )
+    kinds = {a.kind for a in refactors or [] if isinstance(a, types.CodeAction)}
+    assert kinds == {types.CodeActionKind.RefactorRewrite}

@@ -91,10 +91,17 @@ def _model_at(document: CachedDocument, line: int) -> str | None:
     return None
 
 
-def _kind_wanted(kind: str, only: Sequence[str] | None) -> bool:
+def _kind_value(kind: types.CodeActionKind | str) -> str:
+    """The wire value (`str()` of an lsprotocol enum member is its qualified name)."""
+    return kind.value if isinstance(kind, types.CodeActionKind) else kind
+
+
+def _kind_wanted(kind: types.CodeActionKind | str, only: Sequence[str] | None) -> bool:
+    """Whether `kind` is one of the `only` kinds or below one (`source` covers `source.x`)."""
     if not only:
         return True
-    return any(kind == want or kind.startswith(f"{want}.") for want in only)
+    value = _kind_value(kind)
+    return any(value == want or value.startswith(f"{want}.") for want in only)
 
 
 def generation_actions(
@@ -110,7 +117,7 @@ def generation_actions(
     existing = Existing(target, server.index, document.statements, server.settings)
     line, _ = positions.position_to_line_col(document.text, params.range.start, server.encoding)
     under_cursor = _model_at(document, line)
-    only = [str(kind) for kind in params.context.only or []]
+    only = [_kind_value(kind) for kind in params.context.only or []]
     actions: list[types.CodeAction] = []
     fixed: set[str] = set()
     by_name = {model.name: model for model in models}
