@@ -132,4 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the package module: under `python -m` this file is `__main__`, and the
+    # CliError that subcommands raise is `crudsmith.cli.main.CliError`, not `__main__.CliError`.
+    from crudsmith.cli.main import main as package_main
+
+    sys.exit(package_main())
