@@ -137,3 +137,30 @@ def test_doc_examples(rule: Rule) -> None:
     bad, good = (block.split("```")[0] for block in rule.doc.split("```python")[1:])
     assert rule.code in {f.code for f in _check("doc.py", DOC_PRELUDE + bad)}
     assert _check("doc.py", DOC_PRELUDE + good) == []
+
+
+@pytest.mark.parametrize("async_mode", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("example", ["blog", "shop", "heroes", "forum"])
+def test_completion_snippets_have_no_findings(
+    example: str, async_mode: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every completion item, expanded with its defaults into a router module, is clean."""
+    monkeypatch.syspath_prepend(str(REPO / "tests" / "completion"))
+    from expand import ROUTER_DOCUMENT, ask, expand, models_file
+
+    from crudsmith.completion import CompletionSettings
+
+    answer = ask(
+        ROUTER_DOCUMENT,
+        [models_file(example)],
+        settings=CompletionSettings(async_mode=async_mode),
+    )
+    assert len(answer.items) > 10
+    found = {
+        f"{item.label} {item.model}": [
+            f"{f.code} {f.message}"
+            for f in _check("app/routers/things.py", expand(ROUTER_DOCUMENT, answer, item))
+        ]
+        for item in answer.items
+    }
+    assert {label: codes for label, codes in found.items() if codes} == {}
