@@ -21,6 +21,7 @@ FIXES = [
     ("CSM105", "csm105_fix"),
     ("CSM106", "csm106_fix"),
     ("CSM106", "csm106_fix_absent"),
+    ("CSM106", "csm106_fix_model"),
     ("CSM107", "csm107_fix"),
     ("CSM108", "csm108_fix"),
 ]

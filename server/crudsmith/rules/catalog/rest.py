@@ -26,6 +26,7 @@ from crudsmith.rules.readers_rest import (
     Param,
     annotated_parts,
     body_statements,
+    bound_import,
     chain_root_call,
     endpoint_label,
     endpoints,
@@ -36,6 +37,7 @@ from crudsmith.rules.readers_rest import (
     insert_after,
     is_session_like,
     line_indent,
+    module_binds,
     node_span,
     params,
     point,
@@ -256,7 +258,6 @@ _VERBS = frozenset(
         "create",
         "add",
         "insert",
-        "new",
         "update",
         "edit",
         "modify",
@@ -277,8 +278,8 @@ def _path_verb(path: str) -> tuple[str, str] | None:
         words = [w.lower() for w in _WORD.findall(part)]
         if not words or words[0] not in _VERBS:
             continue
-        if words[0] == "new" and len(words) == 1:
-            continue  # `/posts/new` is a form page, not an RPC verb
+        if words[:2] == ["add", "ons"]:
+            continue  # `/add-ons` is a noun
         return part, words[0]
     return None
 
@@ -548,23 +549,25 @@ def _declared_statuses(responses: ast.Dict) -> set[int] | None:
     return declared
 
 
-def _response_entries(codes: list[int]) -> str:
-    return ", ".join(f'{code}: {{"description": "{HTTPStatus(code).phrase}"}}' for code in codes)
+def _response_entry(ctx: RuleContext, code: int) -> str:
+    """`404: {...}`, with the file's `ErrorResponse` model when it has one (as crudsmith writes)."""
+    phrase = HTTPStatus(code).phrase
+    if bound_import(ctx, "ErrorResponse") is not None or module_binds(ctx, "ErrorResponse"):
+        return f'{code}: {{"model": ErrorResponse, "description": "{phrase}"}}'
+    return f'{code}: {{"description": "{phrase}"}}'
 
 
 def _responses_fix(
     ctx: RuleContext, ep: Endpoint, responses: ast.Dict | None, missing: list[int]
 ) -> Fix:
-    entries = _response_entries(missing)
+    entries = ", ".join(_response_entry(ctx, code) for code in missing)
     if responses is None:
         edit = _add_decorator_keyword(ep, f"responses={{{entries}}}")
     elif responses.values and responses.lineno != responses.end_lineno:
         last_key = responses.keys[-1]
         assert last_key is not None  # _declared_statuses refused `**spread`
         indent = line_indent(ctx, last_key.lineno)
-        lines = "".join(
-            f',\n{indent}{code}: {{"description": "{HTTPStatus(code).phrase}"}}' for code in missing
-        )
+        lines = "".join(f",\n{indent}{_response_entry(ctx, code)}" for code in missing)
         edit = insert_after(responses.values[-1], with_newlines(ctx, lines))
     elif responses.values:
         edit = insert_after(responses.values[-1], f", {entries}")
