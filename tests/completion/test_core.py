@@ -182,3 +182,24 @@ def test_two_blank_lines_before_an_item_whatever_the_line_endings() -> None:
     assert item.lead == ""
     (item,) = ask("fastapi-cors", []).items
     assert item.lead == ""
+
+
+def test_a_choice_of_router_or_app_when_the_document_has_several() -> None:
+    document = (
+        "from fastapi import APIRouter, FastAPI\n\n"
+        'router = APIRouter(prefix="/posts")\nadmin = APIRouter()\napp = FastAPI()\n\n'
+    )
+    answer = ask(document + "crud-get", [models_file("blog")], path="app/routers/posts.py")
+    (item,) = answer.items
+    assert item.rendered.snippet.startswith("@${3|router,admin,app|}.get(\n")
+    assert item.rendered.plain.startswith('@router.get(\n    "/{post_id}",')
+    assert expand_snippet(item.rendered.snippet) == item.rendered.plain
+    two_apps = "from fastapi import FastAPI\n\napp = FastAPI()\nadmin_app = FastAPI()\n\n"
+    (handlers,) = ask(two_apps + "crud-exception-handlers", []).items
+    assert handlers.rendered.snippet.rstrip().endswith(
+        "add_exception_handlers(${1|app,admin_app|})"
+    )
+    (cors,) = ask(two_apps + "fastapi-cors", []).items
+    assert cors.rendered.snippet.startswith("${2|app,admin_app|}.add_middleware(")
+    (single,) = ask("from fastapi import FastAPI\n\nweb = FastAPI()\n\nfastapi-cors", []).items
+    assert single.rendered.plain.startswith("web.add_middleware(")

@@ -53,8 +53,24 @@ def _stops(**named: tuple[int, str]) -> tuple[dict[str, object], tuple[TabStop, 
     return context, stops
 
 
-def _endpoint_host(hosts: Hosts) -> str:
-    return hosts.router or hosts.app or "router"
+def _host(
+    context: dict[str, object],
+    stops: tuple[TabStop, ...],
+    names: tuple[str, ...],
+    fallback: str,
+    index: int,
+    key: str = "host",
+) -> tuple[TabStop, ...]:
+    """Bind the router/app the code is declared on: a choice when the document has several."""
+    if len(names) > 1:
+        context[key] = sentinel(index)
+        return (*stops, TabStop(index, choices=names))
+    context[key] = names[0] if names else fallback
+    return stops
+
+
+def _endpoint_hosts(hosts: Hosts) -> tuple[str, ...]:
+    return hosts.routers + hosts.apps
 
 
 def _collection_path(setup: Setup) -> str:
@@ -77,7 +93,8 @@ def _endpoint(path: Callable[[Setup], str], summary: str) -> Callable[[Setup], P
             path=(1, path(setup)),
             summary=(2, summary.format(label=setup.view.label, plural=setup.view.label_plural)),
         )
-        context.update(p=setup.project, model=setup.view, host=_endpoint_host(setup.hosts))
+        context.update(p=setup.project, model=setup.view)
+        stops = _host(context, stops, _endpoint_hosts(setup.hosts), "router", 3)
         return context, (*stops, TabStop(0))
 
     return prepare
@@ -95,38 +112,38 @@ def _module(setup: Setup) -> Prepared:
 
 
 def _exception_handlers(setup: Setup) -> Prepared:
-    return {"p": setup.project, "app": setup.hosts.app}, ()
+    context: dict[str, object] = {"p": setup.project}
+    apps = setup.hosts.apps
+    stops = _host(context, (), apps, "", 1, key="app") if apps else ()
+    context.setdefault("app", None)  # no app in the document: the handlers are not installed
+    return context, stops
 
 
 def _health(setup: Setup) -> Prepared:
     context, stops = _stops(path=(1, "/health"))
-    host = setup.hosts.app or setup.hosts.router or "app"
-    context.update(p=setup.project, host=host)
-    return context, stops
+    context.update(p=setup.project)
+    hosts = setup.hosts.apps + setup.hosts.routers
+    return context, _host(context, stops, hosts, "app", 2)
 
 
 def _cors(setup: Setup) -> Prepared:
     context, stops = _stops(origin=(1, "http://localhost:3000"))
-    context.update(app=setup.hosts.app or "app")
-    return context, stops
+    return context, _host(context, stops, setup.hosts.apps, "app", 2, key="app")
 
 
 def _request_logging(setup: Setup) -> Prepared:
     context, stops = _stops(logger=(1, f"{setup.project.package}.requests"))
-    context.update(app=setup.hosts.app or "app")
-    return context, stops
+    return context, _host(context, stops, setup.hosts.apps, "app", 2, key="app")
 
 
 def _background_task(setup: Setup) -> Prepared:
     context, stops = _stops(task=(1, "send_notification"), path=(2, "/notifications"))
-    context.update(host=_endpoint_host(setup.hosts))
-    return context, stops
+    return context, _host(context, stops, _endpoint_hosts(setup.hosts), "router", 3)
 
 
 def _upload(setup: Setup) -> Prepared:
     context, stops = _stops(path=(1, "/uploads"), megabytes=(2, "5"), directory=(3, "uploads"))
-    context.update(host=_endpoint_host(setup.hosts))
-    return context, stops
+    return context, _host(context, stops, _endpoint_hosts(setup.hosts), "router", 4)
 
 
 CATALOGUE: tuple[Entry, ...] = (

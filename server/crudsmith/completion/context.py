@@ -81,9 +81,9 @@ def _only_names(node: ast.expr) -> bool:
 
 
 def hosts_of(statements: Sequence[ast.stmt]) -> Hosts:
-    """The first `X = FastAPI(...)` and `Y = APIRouter(...)` at the top level."""
-    app: str | None = None
-    router: str | None = None
+    """The top-level `X = FastAPI(...)` and `Y = APIRouter(...)` variables."""
+    apps: list[str] = []
+    routers: list[str] = []
     prefixed = False
     for stmt in statements:
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
@@ -92,12 +92,15 @@ def hosts_of(statements: Sequence[ast.stmt]) -> Hosts:
         if not (isinstance(target, ast.Name) and isinstance(value, ast.Call)):
             continue
         called = _called_name(value.func)
-        if called == "FastAPI" and app is None:
-            app = target.id
-        elif called == "APIRouter" and router is None:
-            router = target.id
-            prefixed = any(k.arg == "prefix" and not _empty_string(k.value) for k in value.keywords)
-    return Hosts(app=app, router=router, router_prefixed=prefixed)
+        if called == "FastAPI" and target.id not in apps:
+            apps.append(target.id)
+        elif called == "APIRouter" and target.id not in routers:
+            if not routers:
+                prefixed = any(
+                    k.arg == "prefix" and not _empty_string(k.value) for k in value.keywords
+                )
+            routers.append(target.id)
+    return Hosts(apps=tuple(apps), routers=tuple(routers), router_prefixed=prefixed)
 
 
 def _called_name(func: ast.expr) -> str | None:

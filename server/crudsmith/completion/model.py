@@ -54,11 +54,19 @@ class Project:
 
 @dataclass(frozen=True, slots=True)
 class Hosts:
-    """The document's `FastAPI()` and `APIRouter()` variables, if any."""
+    """The document's `FastAPI()` and `APIRouter()` variables, in order of appearance."""
 
-    app: str | None = None
-    router: str | None = None
-    router_prefixed: bool = False  # the router declares a `prefix=`
+    apps: tuple[str, ...] = ()
+    routers: tuple[str, ...] = ()
+    router_prefixed: bool = False  # the first router declares a `prefix=`
+
+    @property
+    def app(self) -> str | None:
+        return self.apps[0] if self.apps else None
+
+    @property
+    def router(self) -> str | None:
+        return self.routers[0] if self.routers else None
 
 
 @dataclass(frozen=True, slots=True)
