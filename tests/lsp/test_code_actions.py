@@ -238,7 +238,7 @@ class Author(Base):  # 作者 ✍️
     name: Mapped[str] = mapped_column(String(80), unique=True)  # 名前 🏷️
     bio: Mapped[str | None] = mapped_column(String(200), default=None)
 
-# 終わり 🎌 (no newline at the end)'''
+NOTE = "終わり 🎌"  # the last line, no newline: edits land after emoji on it'''
 
 
 async def test_positions_with_emoji_and_cjk_single_file(editor: Editor, tmp_path: Path) -> None:
@@ -254,8 +254,17 @@ async def test_positions_with_emoji_and_cjk_single_file(editor: Editor, tmp_path
     action = titled(
         await actions_at(editor, doc, position, [hint]), "Generate endpoints for Author"
     )
-    touched = await resolve_and_apply(editor, action)
-    assert touched == [path]
+    resolved = await editor.client.code_action_resolve_async(action)
+    assert resolved.edit is not None
+    (document_edit,) = resolved.edit.document_changes or []
+    assert isinstance(document_edit, types.TextDocumentEdit)
+    last = UNICODE_MODELS.splitlines()[-1]
+    codec = "utf-8" if editor.encoding == "utf-8" else "utf-16-le"
+    units = len(last.encode(codec)) // (1 if editor.encoding == "utf-8" else 2)
+    line = len(UNICODE_MODELS.splitlines()) - 1
+    at_end = [e.range.start for e in document_edit.edits if e.range.start.line == line]
+    assert at_end == [types.Position(line, units)]  # after the emoji, in the client's units
+    assert apply_workspace_edit(resolved.edit, editor.encoding) == [path]
     target = locate(path, root, Layout.SINGLE_FILE)
     plan = plan_insertion(
         target,
@@ -266,7 +275,8 @@ async def test_positions_with_emoji_and_cjk_single_file(editor: Editor, tmp_path
         lambda p: UNICODE_MODELS if p == path else None,
     )
     assert path.read_text(encoding="utf-8") == plan.changes[0].text
-    assert path.read_text(encoding="utf-8").startswith(UNICODE_MODELS.split("# 終わり")[0][:40])
+    merged = path.read_text(encoding="utf-8")
+    assert f"\n{last}\n" in merged
     _smoke_single_file(root, "/authors")
 
 
