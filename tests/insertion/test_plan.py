@@ -149,3 +149,33 @@ def test_options_are_kept_but_the_target_decides_package(tmp_path: Path) -> None
     assert "shop/routers/posts.py" in paths and "shop/deps.py" not in paths
     router = next(c.text for c in result.changes if c.path.name == "posts.py")
     assert "from shop.models import Post" in router
+
+
+def test_single_file_errors_wire_into_an_existing_app(tmp_path: Path) -> None:
+    models = tmp_path / "main.py"
+    source = BLOG + "\n\napp = FastAPI()\n"
+    source = source.replace(
+        "from sqlalchemy import", "from fastapi import FastAPI\nfrom sqlalchemy import", 1
+    )
+    disk = Disk({models: source})
+    (change,) = plan(disk, models, Request(Goal.ERRORS), Layout.SINGLE_FILE).changes
+    text = change.text
+    assert text.count("app = FastAPI()") == 1
+    assert text.index("app = FastAPI()") < text.index("def add_exception_handlers(app: FastAPI)")
+    assert text.rstrip().endswith("\n\n\nadd_exception_handlers(app)")
+    lines = iter(text.splitlines())
+    assert all(line in lines for line in source.splitlines() if not line.startswith("from "))
+    compile(change.text, "main.py", "exec")
+
+
+def test_models_at_the_workspace_root(tmp_path: Path) -> None:
+    models = tmp_path / "models.py"
+    disk = Disk({models: BLOG})
+    target = locate(models, tmp_path, Layout.PACKAGE)
+    result = plan_insertion(
+        target, analyze(BLOG), BLOG, Request(Goal.ENDPOINTS), GenerateOptions(), disk.read
+    )
+    paths = relative(result.changes, tmp_path)
+    assert {"app/main.py", "app/routers/posts.py", "tests/conftest.py"} <= paths
+    router = next(c.text for c in result.changes if c.path.name == "posts.py")
+    assert "from models import Post, User" in router and "from app.db import" in router
