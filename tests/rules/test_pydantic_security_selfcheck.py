@@ -63,6 +63,98 @@ def test_rules_are_registered_with_docs() -> None:
         assert "Bad:" in rule.doc and "Good:" in rule.doc and rule.doc.count("```python") == 2
 
 
+DOC_PRELUDE = """\
+from typing import Annotated, Optional
+
+import jwt
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, UploadFile
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, validator
+from pydantic_settings import BaseSettings
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+router = APIRouter()
+app = FastAPI()
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str]
+    hashed_password: Mapped[str]
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class UserCreate(BaseModel):
+    email: str
+    password: str
+
+
+def get_current_user() -> User:
+    raise NotImplementedError
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+SessionDep = Annotated[Session, Depends(Session)]
+
+
+"""
+
+
+def _doc_examples(rule: Rule) -> tuple[str, str]:
+    bad, good = (block.split("```")[0] for block in rule.doc.split("```python")[1:])
+    return bad, good
+
+
+@pytest.mark.parametrize("rule", _mine(), ids=lambda r: r.code)
+def test_doc_examples(rule: Rule) -> None:
+    """A rule's bad example makes it fire; its good example does not."""
+    bad, good = _doc_examples(rule)
+    files = {"doc_bad.py": DOC_PRELUDE + bad, "doc_good.py": DOC_PRELUDE + good}
+    for path, text in files.items():
+        ctx = build_context(path, text, workspace_of({path: text}))
+        codes = {f.code for f in rule.check(ctx)}
+        assert (rule.code in codes) is (path == "doc_bad.py"), (path, codes)
+
+
+@pytest.mark.parametrize("async_mode", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("example", ["blog", "shop", "heroes", "forum"])
+def test_completion_snippets_have_no_findings(
+    example: str, async_mode: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every completion item, expanded with its defaults into a router module, is clean
+    (in a workspace with the example's models)."""
+    monkeypatch.syspath_prepend(str(REPO / "tests" / "completion"))
+    from expand import ROUTER_DOCUMENT, ask, expand, models_file
+
+    from crudsmith.completion import CompletionSettings
+
+    models = models_file(example)
+    models_text = (REPO / "examples" / example / "models.py").read_text(encoding="utf-8")
+    answer = ask(ROUTER_DOCUMENT, [models], settings=CompletionSettings(async_mode=async_mode))
+    assert len(answer.items) > 10
+    found: dict[str, list[str]] = {}
+    for item in answer.items:
+        text = expand(ROUTER_DOCUMENT, answer, item)
+        files = {"app/models.py": models_text, "app/routers/things.py": text}
+        result = _run(files)
+        found[f"{item.label} {item.model}"] = [
+            f"{f.span.line}: {f.code} {f.message}" for f in result["app/routers/things.py"]
+        ]
+    assert {label: lines for label, lines in found.items() if lines} == {}
+
+
 @pytest.mark.parametrize("async_mode", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize("models", EXAMPLES, ids=[p.parent.name for p in EXAMPLES])
 def test_generated_projects_have_no_findings(models: Path, async_mode: bool) -> None:

@@ -308,13 +308,19 @@ the project, a parameter annotated with one, a variable built from one, `self`),
 Bad:
 
 ```python
-user = User(**payload.dict())
+@router.post("/users", status_code=201)
+def create_user(payload: UserCreate, db: SessionDep) -> UserPublic:
+    user = User(**payload.dict())
+    ...
 ```
 
 Good:
 
 ```python
-user = User(**payload.model_dump())
+@router.post("/users", status_code=201)
+def create_user(payload: UserCreate, db: SessionDep) -> UserPublic:
+    user = User(**payload.model_dump())
+    ...
 ```
 """,
     fixable=True,

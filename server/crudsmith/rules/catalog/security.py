@@ -1080,16 +1080,22 @@ payload.password` stores it in clear text. Exclude it from the dump and store it
 Bad:
 
 ```python
-user = User(**payload.model_dump())
+@router.post("/users", status_code=201)
+def create_user(payload: UserCreate, db: SessionDep) -> UserPublic:
+    user = User(**payload.model_dump())
+    ...
 ```
 
 Good:
 
 ```python
-user = User(
-    **payload.model_dump(exclude={"password"}),
-    hashed_password=hash_password(payload.password),
-)
+@router.post("/users", status_code=201)
+def create_user(payload: UserCreate, db: SessionDep) -> UserPublic:
+    user = User(
+        **payload.model_dump(exclude={"password"}),
+        hashed_password=hash_password(payload.password),
+    )
+    ...
 ```
 """,
 )
@@ -1358,19 +1364,25 @@ app.
 Bad:
 
 ```python
-content = await file.read()
-if len(content) > MAX_UPLOAD:
-    raise HTTPException(413)
+@router.post("/upload")
+async def upload(file: UploadFile, current_user: CurrentUser) -> dict[str, int]:
+    content = await file.read()
+    if len(content) > MAX_UPLOAD:
+        raise HTTPException(413)
+    ...
 ```
 
 Good:
 
 ```python
-size = 0
-while chunk := await file.read(64 * 1024):
-    size += len(chunk)
-    if size > MAX_UPLOAD:
-        raise HTTPException(413, "File too large")
+@router.post("/upload")
+async def upload(file: UploadFile, current_user: CurrentUser) -> dict[str, int]:
+    size = 0
+    while chunk := await file.read(64 * 1024):
+        size += len(chunk)
+        if size > MAX_UPLOAD:
+            raise HTTPException(413, "File too large")
+    ...
 ```
 """,
 )
