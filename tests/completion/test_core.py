@@ -203,3 +203,14 @@ def test_a_choice_of_router_or_app_when_the_document_has_several() -> None:
     assert cors.rendered.snippet.startswith("${2|app,admin_app|}.add_middleware(")
     (single,) = ask("from fastapi import FastAPI\n\nweb = FastAPI()\n\nfastapi-cors", []).items
     assert single.rendered.plain.startswith("web.add_middleware(")
+
+
+def test_imports_follow_where_the_models_live() -> None:
+    blog = models_file("blog")
+    package = ModelsFile("shop.models.blog", blog.models)
+    (item,) = ask(ROUTER_DOCUMENT + "crud-get", [package], path="routers/posts.py").items
+    modules = {need.module for need in item.rendered.imports}
+    assert {"shop.db", "shop.errors", "shop.models.blog", "shop.schemas.post"} <= modules
+    top = ModelsFile("models", blog.models)
+    (item,) = ask(ROUTER_DOCUMENT + "crud-get", [top], path="posts.py").items
+    assert {"app.db", "models"} <= {need.module for need in item.rendered.imports}

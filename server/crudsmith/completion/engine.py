@@ -208,7 +208,7 @@ def _views(
     views = build_model_views(models, user, module, settings.names)
     user_view = next((v for v in views if user is not None and v.name == user.name), None)
     project = Project(
-        package=module.rpartition(".")[0] or "app",
+        package=_package_of(module),
         models_module=module,
         async_mode=uses_async if settings.async_mode is None else settings.async_mode,
         sqlmodel=any(m.style is ModelStyle.SQLMODEL for m in models),
@@ -217,6 +217,15 @@ def _views(
         page_max=settings.page_max,
     )
     return tuple(views), project
+
+
+def _package_of(module: str) -> str:
+    """The package generated code lives in: `app.models` -> `app`, and for a models
+    package (`app.models.post`) its parent too; `app` for a top-level `models.py`."""
+    parts = module.split(".")[:-1]
+    if parts and parts[-1] == "models":
+        parts = parts[:-1]
+    return ".".join(parts) or "app"
 
 
 def _default_project(

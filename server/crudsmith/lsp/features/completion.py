@@ -145,6 +145,8 @@ def _module_name(path: str, root: Path | None) -> str:
     except ValueError:
         parts = (pure.stem,)
     parts = tuple(part for part in parts if part != "__init__") or (pure.stem,)
+    if len(parts) > 1 and parts[0] == "src":  # the src layout: src/app/models.py is app.models
+        parts = parts[1:]
     return ".".join(parts) if all(part.isidentifier() for part in parts) else pure.stem
 
 
