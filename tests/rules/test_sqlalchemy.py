@@ -9,7 +9,7 @@ from harness import assert_fix, findings, fixture, lines_of
 
 from crudsmith.rules.registry import rule_by_code
 
-CODES = ["CSM401", "CSM402", "CSM403", "CSM404"]
+CODES = ["CSM401", "CSM402", "CSM403", "CSM404", "CSM405"]
 FIXES = [
     ("CSM401", "csm401_fix"),
     ("CSM402", "csm402_fix_get"),
@@ -17,6 +17,8 @@ FIXES = [
     ("CSM402", "csm402_fix_all"),
     ("CSM403", "csm403_fix"),
     ("CSM403", "csm403_fix_async"),
+    ("CSM405", "csm405_fix"),
+    ("CSM405", "csm405_fix_stmt"),
 ]
 MODELS_FILE = """\
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -179,3 +181,17 @@ def test_async_fix_after_non_ascii_decorator_line() -> None:
         "async def café(db: Session) -> None:\n    db.commit()\n"
     )
     assert_fix(before, before.replace("async def café", "def café"), "CSM401")
+
+
+def test_legacy_query_on_an_async_session_has_no_fix() -> None:
+    source = "async def f(db: AsyncSession):\n    return db.query(Hero).all()\n"
+    (found,) = findings(source, "CSM402")
+    assert found.fix is None
+
+
+def test_async_session_alias_from_the_workspace_module() -> None:
+    db_module = "AsyncDep = Annotated[AsyncSession, Depends(get_db)]\n"
+    source = "from app.db import AsyncDep\n\nasync def f(db: AsyncDep):\n    db.commit()\n"
+    assert findings(source, "CSM405", "app/x.py") == []
+    found = findings(source, "CSM405", "app/x.py", {"app/db.py": db_module})
+    assert lines_of(found) == [4]

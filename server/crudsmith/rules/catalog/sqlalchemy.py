@@ -42,6 +42,7 @@ from crudsmith.rules.readers_rest import (
     segment,
     source_lines,
     type_names,
+    walk_body,
     with_newlines,
 )
 from crudsmith.rules.registry import rule
@@ -422,6 +423,9 @@ def legacy_query(ctx: RuleContext) -> Iterator[Finding]:
     if ".query(" not in ctx.source:
         return
     sessions = _session_vars(ctx)
+    async_sessions = {
+        arg.arg for arg in file_nodes(ctx).args if "AsyncSession" in type_names(arg.annotation)
+    } - sessions
     seen: set[int] = set()
     for node in file_nodes(ctx).calls:  # pre-order: a chain's outermost call comes first
         root = _query_root(node, sessions)
@@ -430,7 +434,10 @@ def legacy_query(ctx: RuleContext) -> Iterator[Finding]:
         seen.add(id(root))
         text = segment(ctx, root) or "query(...)"
         message = f"legacy `{_shorten(text)}`; use select() with scalars()/get()"
-        fix = _query_fix(ctx, node, root) if node is not root else None
+        # An AsyncSession has no query(): the rewrite would also need awaits; report only.
+        receiver = root.func.value if isinstance(root.func, ast.Attribute) else root.func
+        is_async = dotted_name(receiver) in async_sessions
+        fix = _query_fix(ctx, node, root) if node is not root and not is_async else None
         yield Finding("CSM402", message, node_span(root), Severity.WARNING, fix)
 
 
@@ -663,3 +670,144 @@ def orm_model_as_body(ctx: RuleContext) -> Iterator[Finding]:
                     "as its request body; accept a schema"
                 )
                 yield Finding("CSM404", message, node_span(param.annotation), Severity.WARNING)
+
+
+# --- CSM405 --------------------------------------------------------------------------------------
+
+# AsyncSession methods that return coroutines (add, add_all, expunge, begin... do not).
+_ASYNC_SESSION_METHODS = frozenset(
+    {
+        "commit",
+        "rollback",
+        "flush",
+        "refresh",
+        "execute",
+        "scalar",
+        "scalars",
+        "get",
+        "get_one",
+        "delete",
+        "merge",
+        "close",
+        "stream",
+        "stream_scalars",
+        "run_sync",
+        "connection",
+        "invalidate",
+    }
+)
+
+
+def _async_session_names(func: FunctionNode, aliases: set[str]) -> set[str]:
+    names: set[str] = set()
+    for param in params(func):
+        found = type_names(param.annotation)
+        if "AsyncSession" in found or found & aliases:
+            names.add(param.name)
+    return names
+
+
+def _async_aliases(ctx: RuleContext) -> set[str]:
+    """Module-level `X = Annotated[AsyncSession, ...]` of this file and the modules it imports."""
+    trees = [ctx.statements]
+    if ctx.workspace is not None:
+        modules = {imp.module for imp in ctx.analysis.imports if imp.name} - {""}
+        trees.extend(
+            statements
+            for path, statements in ctx.workspace.file_trees()
+            if path != ctx.path and any(module_matches_path(m, path) for m in modules)
+        )
+    found: set[str] = set()
+    for statements in trees:
+        for stmt in statements:
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) else None
+            if isinstance(stmt, ast.AnnAssign):
+                target = stmt.target
+            parts = annotated_parts(getattr(stmt, "value", None))
+            if isinstance(target, ast.Name) and parts and "AsyncSession" in type_names(parts[0]):
+                found.add(target.id)
+    return found
+
+
+def _unawaited_calls(func: FunctionNode, sessions: set[str]) -> Iterator[tuple[ast.Call, bool]]:
+    """(call, chained) for `session.<coroutine method>(...)` not awaited nor passed on."""
+    nodes = walk_body(func)
+    handled: set[int] = set()
+    chained: set[int] = set()
+    for node in nodes:
+        if isinstance(node, ast.Await):
+            handled.add(id(node.value))
+        elif isinstance(node, ast.Call):
+            handled.update(id(a) for a in node.args)
+            handled.update(id(k.value) for k in node.keywords)
+        elif isinstance(node, ast.Attribute):
+            chained.add(id(node.value))
+    for node in nodes:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _ASYNC_SESSION_METHODS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in sessions
+            and id(node) not in handled
+        ):
+            yield node, id(node) in chained
+
+
+@rule(
+    "CSM405",
+    "async-session-not-awaited",
+    "A coroutine method of an AsyncSession (`commit`, `execute`, `delete`...) is not awaited.",
+    Severity.ERROR,
+    """On an `AsyncSession`, `commit()`, `execute()`, `refresh()`, `delete()`, `get()` and
+friends return coroutines: without `await` nothing happens (Python only warns "coroutine
+was never awaited"), so the row is never deleted, the transaction never committed. Note
+that `add()` stays synchronous while `delete()` does not. The fix adds the `await`
+(in parentheses when the result is used further, as in `(await db.execute(q)).scalars()`).
+
+Bad:
+
+```python
+@router.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_user(user_id: int, db: AsyncSession) -> None:
+    user = await db.get(User, user_id)
+    db.delete(user)
+    db.commit()
+```
+
+Good:
+
+```python
+@router.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_user(user_id: int, db: AsyncSession) -> None:
+    user = await db.get(User, user_id)
+    await db.delete(user)
+    await db.commit()
+```
+""",
+    fixable=True,
+)
+def async_session_not_awaited(ctx: RuleContext) -> Iterator[Finding]:
+    if "AsyncSession" not in ctx.source and "async" not in ctx.source:
+        return
+    aliases: set[str] | None = None
+    for func in _all_async_functions(ctx.statements):
+        if aliases is None:
+            aliases = _async_aliases(ctx)
+        sessions = _async_session_names(func, aliases)
+        if not sessions:
+            continue
+        for call, chained in _unawaited_calls(func, sessions):
+            text = segment(ctx, call)
+            new = f"(await {text})" if chained else f"await {text}"
+            fix = Fix(f"Await `{_shorten(text)}`", (TextEdit(node_span(call), new),))
+            message = f"`{_shorten(text)}` on an AsyncSession is never awaited in `{func.name}`"
+            yield Finding("CSM405", message, node_span(call), Severity.ERROR, fix)
+
+
+def _all_async_functions(statements: list[ast.stmt]) -> Iterator[ast.AsyncFunctionDef]:
+    for stmt in statements:
+        if isinstance(stmt, ast.AsyncFunctionDef):
+            yield stmt
+        elif isinstance(stmt, ast.ClassDef):
+            yield from _all_async_functions(stmt.body)
