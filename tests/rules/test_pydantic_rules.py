@@ -211,3 +211,20 @@ def test_pydantic_v1_namespace_is_left_alone(code: str) -> None:
     assert findings(source, code) == []
     # The same code importing from `pydantic` itself is reported.
     assert findings(source.replace("pydantic.v1", "pydantic"), code) != []
+
+
+def test_fixes_keep_windows_line_breaks() -> None:
+    before = fixture(GROUP, "csm201_fix_orm_before.py").replace("\n", "\r\n")
+    after = fixture(GROUP, "csm201_fix_orm_after.py").replace("\n", "\r\n")
+    assert_fix(before, after, "CSM201")
+    before = fixture(GROUP, "csm207_fix_new_before.py").replace("\n", "\r\n")
+    after = fixture(GROUP, "csm207_fix_new_after.py").replace("\n", "\r\n")
+    assert_fix(before, after, "CSM207")
+
+
+def test_csm201_fix_dropping_comments_is_unsafe() -> None:
+    source = fixture(GROUP, "csm201_fix_settings_before.py")
+    assert findings(source, "CSM201")[0].fix.safe  # type: ignore[union-attr]
+    commented = source.replace('env_prefix = "DEMO_"', 'env_prefix = "DEMO_"  # per deployment')
+    fix = findings(commented, "CSM201")[0].fix
+    assert fix is not None and not fix.safe

@@ -79,6 +79,12 @@ def _line(source: str, line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
+def newline_of(ctx: RuleContext) -> str:
+    """The file's line break (`\\r\\n` for Windows files), for text a fix adds."""
+    first = ctx.source.find("\n")
+    return "\r\n" if first > 0 and ctx.source[first - 1] == "\r" else "\n"
+
+
 def whole_lines_span(node: ast.stmt) -> SourceSpan:
     """From the start of the node's first line to the start of the line after it."""
     end = node.end_lineno or node.lineno
@@ -658,7 +664,7 @@ def import_edit(ctx: RuleContext, module: str, name: str) -> TextEdit | None:
             return _extend_import(stmt, name)
     anchor = last_import or docstring
     line = (anchor.end_lineno or anchor.lineno) + 1 if anchor is not None else 1
-    return TextEdit(point(line, 0), f"from {module} import {name}\n")
+    return TextEdit(point(line, 0), f"from {module} import {name}{newline_of(ctx)}")
 
 
 def _import_order(name: str) -> tuple[int, str]:
@@ -689,7 +695,7 @@ def ensure_trailing_newline(ctx: RuleContext, edit: TextEdit) -> TextEdit:
     """An import added after the last line of a file without a final newline needs one."""
     lines = ctx.source.splitlines()
     if edit.span.line > len(lines) and ctx.source and not ctx.source.endswith(("\n", "\r")):
-        return TextEdit(edit.span, "\n" + edit.new_text)
+        return TextEdit(edit.span, newline_of(ctx) + edit.new_text)
     return edit
 
 

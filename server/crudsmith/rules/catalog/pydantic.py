@@ -35,6 +35,7 @@ from crudsmith.rules.readers_pydantic import (
     local_types,
     model_config_call,
     module_types,
+    newline_of,
     node_span,
     orm_model_of,
     point,
@@ -206,12 +207,16 @@ def _config_fix(
     indent = line_indent(ctx, config.lineno)
     one_line = f"model_config = {factory}({', '.join(pairs)})"
     if len(indent) + len(one_line) > 88 or any("\n" in pair for pair in pairs):
-        inner = "".join(f"{indent}    {pair},\n" for pair in pairs)
-        one_line = f"model_config = {factory}(\n{inner}{indent})"
+        nl = newline_of(ctx)
+        inner = "".join(f"{indent}    {pair},{nl}" for pair in pairs)
+        one_line = f"model_config = {factory}({nl}{inner}{indent})"
     edits = [TextEdit(node_span(config), one_line)]
+    # Comments inside `class Config` are not carried over: such a fix is offered, not applied.
+    safe = "#" not in source_of(ctx, config)
     return Fix(
         f"Replace `class Config` with `model_config = {factory}(...)`",
         tuple(with_import(ctx, edits, module, factory)),
+        safe=safe,
     )
 
 
@@ -461,6 +466,31 @@ def basesettings_import_rule(ctx: RuleContext) -> Iterator[Finding]:
             Severity.ERROR,
             _settings_import_fix(ctx, node, moved[0]),
         )
+    for cls in file_nodes(ctx.statements).get(ast.ClassDef, []):
+        assert isinstance(cls, ast.ClassDef)
+        for base in cls.bases:
+            if dotted_name(base) == "pydantic.BaseSettings":
+                yield Finding(
+                    "CSM203",
+                    f"`{cls.name}` subclasses `pydantic.BaseSettings`; it lives in"
+                    " `pydantic_settings` in v2",
+                    node_span(base),
+                    Severity.ERROR,
+                    _settings_base_fix(ctx, base),
+                )
+
+
+def _settings_base_fix(ctx: RuleContext, base: ast.expr) -> Fix | None:
+    bound = {spec.alias or spec.name for spec in ctx.analysis.imports}
+    if "BaseSettings" in bound and not is_imported_from(
+        ctx, "BaseSettings", ("pydantic_settings",)
+    ):
+        return None  # the bare name means something else here
+    edits = [TextEdit(node_span(base), "BaseSettings")]
+    return Fix(
+        "Subclass `pydantic_settings.BaseSettings`",
+        tuple(with_import(ctx, edits, "pydantic_settings", "BaseSettings")),
+    )
 
 
 def _alias_text(alias: ast.alias) -> str:
@@ -473,7 +503,7 @@ def _settings_import_fix(ctx: RuleContext, node: ast.ImportFrom, moved: ast.alia
     if rest:
         indent = line_indent(ctx, node.lineno)
         names = ", ".join(_alias_text(alias) for alias in rest)
-        new_line = f"from pydantic import {names}\n{indent}{new_line}"
+        new_line = f"from pydantic import {names}{newline_of(ctx)}{indent}{new_line}"
     return Fix(
         "Import `BaseSettings` from `pydantic_settings`", (TextEdit(node_span(node), new_line),)
     )
@@ -585,7 +615,7 @@ def _validator_fix(
     if not any(last_name(d) == "classmethod" for d in func.decorator_list):
         last = func.decorator_list[-1]
         indent = line_indent(ctx, decorator.lineno)
-        edits.append(insert_at_end(last, f"\n{indent}@classmethod"))
+        edits.append(insert_at_end(last, f"{newline_of(ctx)}{indent}@classmethod"))
     if not prefix:
         with_import(ctx, edits, "pydantic", new.partition("(")[0])
     return Fix(f"Use `@{new.partition('(')[0]}`", tuple(edits))
@@ -964,11 +994,13 @@ def _from_attributes_fix(ctx: RuleContext, cls: ast.ClassDef | None) -> Fix | No
     indent = line_indent(ctx, first.lineno)
     line = "model_config = ConfigDict(from_attributes=True)"
     if has_doc:
-        edit = insert_at_end(first, f"\n\n{indent}{line}")
+        edit = insert_at_end(first, f"{newline_of(ctx) * 2}{indent}{line}")
     elif isinstance(first, ast.Pass) and len(cls.body) == 1:
         edit = TextEdit(node_span(first), line)
     else:
-        edit = TextEdit(point(first.lineno, first.col_offset), f"{line}\n\n{indent}")
+        edit = TextEdit(
+            point(first.lineno, first.col_offset), f"{line}{newline_of(ctx) * 2}{indent}"
+        )
     edits = [edit]
     return Fix(
         "Add `model_config = ConfigDict(from_attributes=True)`",
