@@ -140,7 +140,8 @@ class Diagnostics:
                 self.server.workspace_diagnostic_refresh(None)
             return
         for uri in list(self.server.workspace.text_documents):
-            self.schedule(uri, 0.0)
+            if uri not in self.tasks:  # a pending run reads the index when it computes
+                self.schedule(uri, 0.0)
 
     def cancel(self, uri: str) -> None:
         task = self.tasks.pop(uri, None)
