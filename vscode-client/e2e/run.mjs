@@ -10,7 +10,9 @@
 //    is offered and puts the cursor on the class name; this runner presses Ctrl+. and
 //    screenshots the quick-fix menu (e2e/artifacts/quick-fix-menu.png); the probe then
 //    resolves and applies the action through the VS Code API and saves;
-// 4. this runner checks the generated files on disk.
+//    it then runs the extension's "crudsmith: Generate endpoints for all models" command;
+// 4. this runner checks the generated files on disk (Post's schemas, router and app wiring,
+//    Comment's schemas from the command; all compile).
 // Exit 0 on success, 1 with the reasons otherwise. Artifacts (screenshots, logs) stay in
 // e2e/artifacts/.
 import { spawn, spawnSync } from 'node:child_process';
@@ -196,14 +198,17 @@ function generatedFileProblems(project, before) {
   const schemas = containing(new RegExp(`^class ${MODEL}Create\\b`, 'm'));
   const routers = containing(/^router = APIRouter\(/m).filter((file) => new RegExp(`\\b${MODEL}(Public|Create)\\b`).test(read(file)));
   const wiring = containing(/\.include_router\(/);
+  // Written by the "Generate endpoints for all models" command run after the quick fix.
+  const others = containing(/^class CommentCreate\b/m);
   const problems = [];
   if (schemas.length === 0) problems.push(`no generated file defines ${MODEL}Create (schemas)`);
   if (routers.length === 0) problems.push(`no generated router (APIRouter) serving ${MODEL}`);
   if (wiring.length === 0) problems.push('no generated file wires a router into the app (include_router)');
+  if (others.length === 0) problems.push('"crudsmith: Generate endpoints for all models" did not write CommentCreate');
   const python = path.join(repoVenv, 'bin', 'python');
   const compile = spawnSync(python, ['-m', 'py_compile', ...pythonFiles.map((file) => path.join(project, file))], { encoding: 'utf8' });
   if (compile.status !== 0) problems.push(`generated Python does not compile:\n${compile.stderr}`);
-  return { created, schemas, routers, wiring, problems };
+  return { created, schemas, routers, wiring, others, problems };
 }
 
 /** Waits (briefly) for the saved files to reach the disk, then records what is wrong. */
@@ -215,7 +220,7 @@ async function checkGeneratedFiles(project, before) {
     report = generatedFileProblems(project, before);
   }
   say(`files created: ${report.created.join(', ') || '(none)'}`);
-  say(`schemas: ${report.schemas?.join(', ')}; routers: ${report.routers?.join(', ')}; wiring: ${report.wiring?.join(', ')}`);
+  say(`schemas: ${report.schemas?.join(', ')}; routers: ${report.routers?.join(', ')}; wiring: ${report.wiring?.join(', ')}; all models: ${report.others?.join(', ')}`);
   report.problems.forEach(fail);
   writeFileSync(path.join(artifacts, 'files.json'), JSON.stringify(report, null, 2));
 }

@@ -160,8 +160,17 @@ async function run() {
   } catch {
     hintGone = false;
   }
+  const diagnosticsAfter = vscode.languages.getDiagnostics(uri).map(describeDiagnostic);
+
+  // The extension's own command: "crudsmith: Generate endpoints for all models" on the
+  // models module generates the models that still have no endpoints (Comment).
+  await vscode.window.showTextDocument(document, { preview: false });
+  await vscode.commands.executeCommand('crudsmith.generateAll');
+  const savedAll = await vscode.workspace.saveAll(false);
+  log(`crudsmith.generateAll ran; saved=${savedAll}`);
+
   writeJson('result.json', {
-    ok: applied && saved,
+    ok: applied && saved && savedAll,
     model,
     title,
     action: describeAction(action),
@@ -169,7 +178,8 @@ async function run() {
     applied,
     saved,
     hintGoneAfterApply: hintGone,
-    diagnosticsAfter: vscode.languages.getDiagnostics(uri).map(describeDiagnostic),
+    diagnosticsAfter,
+    generateAllRan: true,
   });
 }
 
