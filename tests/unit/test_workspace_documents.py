@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,21 @@ def test_an_unreadable_unopened_file_is_empty(
 
 def _fail(text: str) -> object:
     raise AssertionError("parsed again")
+
+
+def test_concurrent_requests_for_one_version_parse_once(
+    setup: tuple[Workspace, WorkspaceIndex, DocumentCache, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace, _, cache, uri = setup
+    calls: list[int] = []
+    real = documents_module.parse_tolerant
+    monkeypatch.setattr(documents_module, "parse_tolerant", lambda t: calls.append(1) or real(t))
+    _open(workspace, uri, MODELS * 50, 1)
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get(uri))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert all(result is results[0] for result in results)

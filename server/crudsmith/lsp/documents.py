@@ -71,6 +71,7 @@ class DocumentCache:
         self._index = index
         self._entries: dict[str, CachedDocument] = {}
         self._lock = threading.Lock()
+        self._building: dict[str, threading.Lock] = {}  # one build per uri at a time
 
     def get(self, uri: str) -> CachedDocument:
         """The current version of `uri` (an unopened file is read from disk)."""
@@ -95,7 +96,20 @@ class DocumentCache:
         When the workspace index already parsed this very text (a file opened as it is on
         disk), its statements and analysis are reused instead of parsing again.
         """
-        built = self._from_index(uri, version, text) or build_document(uri, version, text)
+        with self._build_lock(uri):
+            # A request and the diagnostics run often want the same new version at once:
+            # the second waits for the first's result instead of parsing it again.
+            cached = self.peek(uri)
+            if cached is not None and cached.version == version and cached.text == text:
+                return cached
+            built = self._from_index(uri, version, text) or build_document(uri, version, text)
+            return self._store(uri, version, built)
+
+    def _build_lock(self, uri: str) -> threading.Lock:
+        with self._lock:
+            return self._building.setdefault(uri, threading.Lock())
+
+    def _store(self, uri: str, version: int | None, built: CachedDocument) -> CachedDocument:
         with self._lock:
             cached = self._entries.get(uri)
             if cached is not None and _newer(cached.version, version):
@@ -119,6 +133,7 @@ class DocumentCache:
     def drop(self, uri: str) -> None:
         with self._lock:
             self._entries.pop(uri, None)
+            self._building.pop(uri, None)
 
     def uris(self) -> list[str]:
         with self._lock:
