@@ -171,7 +171,7 @@ def test_bad_config_and_options_exit_2(project: Path, capsys: pytest.CaptureFixt
     assert len(err.strip().splitlines()) == 1 and "'select': expected a list" in err
     (project / "pyproject.toml").write_text('[tool.crudsmith]\nselect = ["CSM5"]\n', "utf-8")
     code, _, err = run(["check", "--select", "XYZ1"], capsys)
-    assert code == 2 and "'XYZ1' is not a rule selector" in err
+    assert code == 2 and "--select: 'XYZ1' is not a rule selector" in err
     code, _, err = run(["check", "--config", "missing.toml"], capsys)
     assert code == 2 and "missing.toml: cannot read" in err
     with pytest.raises(SystemExit) as info:

@@ -45,6 +45,17 @@ def _codes(value: str | None) -> list[str] | None:
     return [code.strip() for code in value.split(",") if code.strip()]
 
 
+def _parse_options(overrides: dict[str, object]) -> LintSettings:
+    """The command-line selection; errors name the option (`--select`), not the key."""
+    try:
+        return parse_lint_settings(overrides)
+    except ConfigError as exc:
+        message = str(exc)
+        for key in overrides:
+            message = message.replace(f"'{key}':", f"--{key}:", 1)
+        raise ConfigError(message) from exc
+
+
 def resolve_settings(args: argparse.Namespace, start: Path) -> tuple[LintSettings, Path]:
     """(lint settings, the root `exclude` globs are relative to): the config file, then
     the command-line options over it."""
@@ -61,7 +72,7 @@ def resolve_settings(args: argparse.Namespace, start: Path) -> tuple[LintSetting
         ignore = _codes(args.ignore)
         if ignore is not None:
             overrides["ignore"] = [*(settings.ignore or ()), *ignore]
-        cli = parse_lint_settings(overrides)
+        cli = _parse_options(overrides)
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
     root = config_path.resolve().parent if config_path else start.resolve()
