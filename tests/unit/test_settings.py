@@ -148,3 +148,10 @@ def test_auto_async_and_null_mean_decided_from_the_models(tmp_path: Path) -> Non
         loaded = load_settings(_root(tmp_path), editor={"async": value})
         assert loaded.errors == ()
         assert loaded.settings.async_mode is None
+
+
+@pytest.mark.parametrize("text", ["tool = 3\n", "[tool]\ncrudsmith = 3\n"])
+def test_odd_pyproject_shapes_never_raise(tmp_path: Path, text: str) -> None:
+    loaded = load_settings(_root(tmp_path, text))
+    assert loaded.settings == Settings()
+    assert len(loaded.errors) == (1 if "crudsmith" in text else 0)

@@ -26,7 +26,6 @@ PAGE_LIMIT = 1000
 NAME_KEYS = ("base", "create", "update", "public", "page")
 # Rule-selection keys (and `exclude`), parsed by crudsmith.config.lint per layer.
 LINT_KEYS = ("select", "ignore", "extend-select", "extendSelect", "extend_select", "severity")
-_KNOWN = frozenset({"layout", "async", "auth", "exclude", "pagination", "names", *LINT_KEYS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +85,8 @@ def read_pyproject(root: Path) -> tuple[Mapping[str, Any], list[ConfigError]]:
         return {}, []
     except (OSError, tomllib.TOMLDecodeError) as exc:
         return {}, [ConfigError(f"{path}: cannot read it ({exc}); using the defaults")]
-    table = data.get("tool", {}).get("crudsmith", {})
+    tool = data.get("tool", {})
+    table = tool.get("crudsmith", {}) if isinstance(tool, Mapping) else {}
     if not isinstance(table, Mapping):
         return {}, [ConfigError(f"{path}: [tool.crudsmith] must be a table; ignoring it")]
     return table, []
@@ -247,8 +247,3 @@ def _name_pattern(value: object) -> str:
     if not value.replace("{model}", "Model").isidentifier():
         raise ValueError(value)
     return value
-
-
-def unknown_keys(values: Mapping[str, Any]) -> list[str]:
-    """Keys crudsmith does not know (editors send their own keys too: reported, not fatal)."""
-    return sorted(set(values) - _KNOWN)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -30,8 +31,8 @@ def register(server: CrudsmithServer) -> None:
     pending: list[ConfigError] = []
     tasks: set[asyncio.Task[None]] = set()
 
-    def spawn(coroutine: object) -> None:
-        task = asyncio.ensure_future(coroutine)  # type: ignore[call-overload]
+    def spawn(coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coroutine)
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
