@@ -28,7 +28,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     schemas = fixture("structure", "csm502_missing_before.py")
     (app / "schemas.py").write_text(schemas.replace("title", "títle_é", 0), encoding="utf-8")
     (tmp_path / ".gitignore").write_text("generated/\n*_skip.py\n", encoding="utf-8")
-    for ignored in ("generated/a.py", "app/old_skip.py", ".venv/lib.py", "node_modules/x.py"):
+    (app / ".gitignore").write_text("local_*.py\n", encoding="utf-8")  # nested: below app/
+    ignored_files = ("generated/a.py", "app/old_skip.py", "app/local_x.py", ".venv/lib.py")
+    for ignored in (*ignored_files, "node_modules/x.py", "build/y.py"):
         target = tmp_path / ignored
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(fixture("structure", "csm502_gone_before.py"), encoding="utf-8")
@@ -56,7 +58,8 @@ def test_text_output_sorted_and_exit_1(project: Path, capsys: pytest.CaptureFixt
         "of model 'Article'",
     ]
     assert "Found 3 finding(s)." in out and "[*] 1 fixable" in out
-    assert "generated" not in out and "skip" not in out and ".venv" not in out
+    for hidden in ("generated", "skip", "local_x", ".venv", "node_modules", "build/"):
+        assert hidden not in out
 
 
 def test_exit_zero_clean_and_select(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
