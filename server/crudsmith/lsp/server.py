@@ -41,7 +41,8 @@ class CrudsmithServer(LanguageServer):
         self.settings = Settings()
         self.workspace_root: Path | None = None
         self.initialization_options: Any = None
-        self.index_generation = 0  # bumped whenever files other than the edited one change
+        # Bumped whenever other files or the settings change: part of pull diagnostics' result id.
+        self.index_generation = 0
         self.indexing_done = False
         self._document_listeners: list[DocumentListener] = []
         self._index_listeners: list[Listener] = []
@@ -86,6 +87,7 @@ class CrudsmithServer(LanguageServer):
             _call(listener)
 
     def emit_settings_changed(self) -> None:
+        self.index_generation += 1  # results may change with the settings too
         for listener in self._settings_listeners:
             _call(listener)
 
