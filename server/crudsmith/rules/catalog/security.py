@@ -266,6 +266,8 @@ def _has_auth(endpoint: Endpoint, aliases: frozenset[str]) -> bool:
     for node in ast.walk(endpoint.func):
         if isinstance(node, ast.Call) and _auth_like(node.func):
             return True
+        if isinstance(node, ast.Name) and node.id == "current_user":
+            return True  # Flask-Login's proxy, or a user resolved by hand
     return any(
         last_name(d) in ("login_required", "requires", "auth_required")
         for d in endpoint.func.decorator_list
@@ -1387,10 +1389,12 @@ async def upload(file: UploadFile, current_user: CurrentUser) -> dict[str, int]:
 """,
 )
 def upload_read_rule(ctx: RuleContext) -> Iterator[Finding]:
-    for endpoint in all_endpoints(ctx):
+    if "UploadFile" not in ctx.source:
+        return
+    for func in iter_functions(ctx.statements):
         uploads = {
             arg.arg
-            for arg in [*endpoint.func.args.args, *endpoint.func.args.kwonlyargs]
+            for arg in [*func.args.args, *func.args.kwonlyargs]
             if "UploadFile" in annotation_names(arg.annotation)
         }
         if not uploads:
@@ -1398,7 +1402,7 @@ def upload_read_rule(ctx: RuleContext) -> Iterator[Finding]:
         chunked = False
         whole: list[tuple[ast.AST, str]] = []
         sized: list[tuple[ast.AST, str]] = []
-        for node in ast.walk(endpoint.func):
+        for node in ast.walk(func):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 if node.func.attr == "read":
                     upload = _upload_of(node.func.value, uploads)
