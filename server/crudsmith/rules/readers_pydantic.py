@@ -143,22 +143,31 @@ class ClassIndex:
 
 
 T = TypeVar("T")
-_MEMO: dict[tuple[int, str], tuple[list[ast.stmt], object]] = {}
-_MEMO_LIMIT = 8192
+_MEMO_ATTR = "_crudsmith_rule_memo"
 
 
 def memo(statements: list[ast.stmt], key: str, compute: Callable[[list[ast.stmt]], T]) -> T:
     """`compute(statements)`, remembered per statements list (workspace files are parsed once
     and shared, so a rule asking about every file of the workspace for every file it checks
-    reads each file once)."""
-    slot = (id(statements), key)
-    entry = _MEMO.get(slot)
+    reads each file once).
+
+    The memo hangs on the list's first statement node, so it lives exactly as long as the
+    parse it describes: a re-parsed file's old entries go with its old tree.
+    """
+    if not statements:
+        return compute(statements)
+    anchor = statements[0]
+    store: dict[tuple[int, str], tuple[list[ast.stmt], object]] | None = getattr(
+        anchor, _MEMO_ATTR, None
+    )
+    if store is None:
+        store = {}
+        setattr(anchor, _MEMO_ATTR, store)
+    entry = store.get((id(statements), key))
     if entry is not None and entry[0] is statements:
         return entry[1]  # type: ignore[return-value]
     value = compute(statements)
-    if len(_MEMO) >= _MEMO_LIMIT:
-        _MEMO.clear()
-    _MEMO[slot] = (statements, value)
+    store[(id(statements), key)] = (statements, value)
     return value
 
 

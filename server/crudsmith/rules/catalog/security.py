@@ -173,19 +173,26 @@ def _auth_middleware_anywhere(ctx: RuleContext) -> bool:
 
 
 def _has_auth_middleware(statements: list[ast.stmt]) -> bool:
-    nodes = file_nodes(statements)
-    for kind in (ast.FunctionDef, ast.AsyncFunctionDef):
-        for func in nodes.get(kind, []):
-            assert isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef)
-            if AUTH_MIDDLEWARE.search(func.name) and any(
-                isinstance(d, ast.Call) and last_name(d.func) == "middleware"
-                for d in func.decorator_list
-            ):
-                return True
-    return any(
-        call.args and AUTH_MIDDLEWARE.search(last_name(call.args[0]))
-        for call in attribute_calls(statements, ("add_middleware",))
-    )
+    """Module-level statements and those of module-level functions (an app factory) only:
+    every workspace file is read, so this stays shallow."""
+    for stmt in statements:
+        inner = stmt.body if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) else []
+        for node in [stmt, *inner]:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                if AUTH_MIDDLEWARE.search(node.name) and any(
+                    isinstance(d, ast.Call) and last_name(d.func) == "middleware"
+                    for d in node.decorator_list
+                ):
+                    return True
+            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                call = node.value
+                if (
+                    last_name(call.func) == "add_middleware"
+                    and call.args
+                    and AUTH_MIDDLEWARE.search(last_name(call.args[0]))
+                ):
+                    return True
+    return False
 
 
 def _defines_auth(statements: list[ast.stmt]) -> bool:
