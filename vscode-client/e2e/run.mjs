@@ -154,6 +154,8 @@ function writeUserSettings(userDataDir) {
     'editor.lightbulb.enabled': 'on',
     'chat.commandCenter.enabled': false,
     'crudsmith.trace.server': 'verbose',
+    // Extra user settings for experiments, e.g. '{"crudsmith.ignore": ["CSM501"]}' must fail.
+    ...(process.env.CRUDSMITH_E2E_SETTINGS ? JSON.parse(process.env.CRUDSMITH_E2E_SETTINGS) : {}),
   };
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 }
