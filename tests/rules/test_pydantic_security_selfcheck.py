@@ -300,3 +300,22 @@ def test_rules_never_raise_on_partial_or_unindexed_files() -> None:
                 ctx = build_context("app/x.py", piece, workspace)
                 for rule in _mine():
                     list(rule.check(ctx))
+
+
+def test_fix_source_leaves_no_unused_v1_import() -> None:
+    source = (
+        "from pydantic import BaseModel, validator\n\n\n"
+        "class Pair(BaseModel):\n"
+        "    a: str\n"
+        "    b: str\n\n"
+        '    @validator("a")\n'
+        "    def strip_a(cls, v):\n"
+        "        return v.strip()\n\n"
+        '    @validator("b")\n'
+        "    def strip_b(cls, v):\n"
+        "        return v.strip()\n"
+    )
+    result = fix_source("app/pair.py", source, LintSettings(select=("CSM2",)), workspace_of({}))
+    assert result.remaining == []
+    assert result.source.splitlines()[0] == "from pydantic import BaseModel, field_validator"
+    assert result.source.count("@classmethod") == 2

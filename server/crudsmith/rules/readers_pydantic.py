@@ -676,6 +676,30 @@ def import_edit(ctx: RuleContext, module: str, name: str) -> TextEdit | None:
     return TextEdit(point(line, 0), f"from {module} import {name}{newline_of(ctx)}")
 
 
+def pydantic_import_alias(ctx: RuleContext, name: str) -> tuple[ast.ImportFrom, ast.alias] | None:
+    """The module-level `from pydantic import name` (without `as`), with its statement."""
+    for stmt in ctx.statements:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == "pydantic" and stmt.level == 0:
+            for alias in stmt.names:
+                if alias.name == name and alias.asname is None:
+                    return stmt, alias
+    return None
+
+
+def remove_alias_edit(statement: ast.ImportFrom, alias: ast.alias) -> TextEdit:
+    """Delete one name from a `from x import ...` (the whole statement when it is the only one)."""
+    names = statement.names
+    if len(names) == 1:
+        return TextEdit(whole_lines_span(statement), "")
+    at = names.index(alias)
+    here = node_span(alias)
+    if at + 1 < len(names):
+        after = node_span(names[at + 1])
+        return TextEdit(SourceSpan(here.line, here.col, after.line, after.col), "")
+    before = node_span(names[at - 1])
+    return TextEdit(SourceSpan(before.end_line, before.end_col, here.end_line, here.end_col), "")
+
+
 def _import_order(name: str) -> tuple[int, str]:
     """Ruff/isort's order-by-type: CONSTANTS, Classes, functions."""
     kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2

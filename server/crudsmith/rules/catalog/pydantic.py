@@ -39,6 +39,8 @@ from crudsmith.rules.readers_pydantic import (
     node_span,
     orm_model_of,
     point,
+    pydantic_import_alias,
+    remove_alias_edit,
     response_models,
     source_of,
     with_import,
@@ -617,8 +619,23 @@ def _validator_fix(
         indent = line_indent(ctx, decorator.lineno)
         edits.append(insert_at_end(last, f"{newline_of(ctx)}{indent}@classmethod"))
     if not prefix:
-        with_import(ctx, edits, "pydantic", new.partition("(")[0])
+        edits += _validator_import_edits(ctx, kind, new.partition("(")[0])
     return Fix(f"Use `@{new.partition('(')[0]}`", tuple(edits))
+
+
+def _validator_import_edits(ctx: RuleContext, old: str, new: str) -> list[TextEdit]:
+    """Import `new`; when this decorator is the last use of `old`, its import goes (renamed
+    to `new` in place, or removed when `new` is imported already), so no unused import stays."""
+    uses = sum(
+        1 for n in file_nodes(ctx.statements).get(ast.Name, []) if getattr(n, "id", "") == old
+    )
+    found = pydantic_import_alias(ctx, old)
+    if uses != 1 or found is None:
+        return with_import(ctx, [], "pydantic", new)
+    statement, alias = found
+    if pydantic_import_alias(ctx, new) is None:
+        return [TextEdit(node_span(alias), new)]
+    return [remove_alias_edit(statement, alias)]
 
 
 # ---------------------------------------------------------------- CSM205
