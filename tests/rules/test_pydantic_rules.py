@@ -228,3 +228,21 @@ def test_csm201_fix_dropping_comments_is_unsafe() -> None:
     commented = source.replace('env_prefix = "DEMO_"', 'env_prefix = "DEMO_"  # per deployment')
     fix = findings(commented, "CSM201")[0].fix
     assert fix is not None and not fix.safe
+
+
+def test_csm201_settings_fix_removes_the_extra_import() -> None:
+    before = (
+        "from pydantic import Extra\n"
+        "from pydantic_settings import BaseSettings\n\n\n"
+        "class Settings(BaseSettings):\n"
+        "    debug: bool = False\n\n"
+        "    class Config:\n"
+        "        extra = Extra.ignore\n"
+    )
+    after = (
+        "from pydantic_settings import BaseSettings, SettingsConfigDict\n\n\n"
+        "class Settings(BaseSettings):\n"
+        "    debug: bool = False\n\n"
+        '    model_config = SettingsConfigDict(extra="ignore")\n'
+    )
+    assert_fix(before, after, "CSM201")

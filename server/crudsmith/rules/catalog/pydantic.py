@@ -212,14 +212,28 @@ def _config_fix(
         nl = newline_of(ctx)
         inner = "".join(f"{indent}    {pair},{nl}" for pair in pairs)
         one_line = f"model_config = {factory}({nl}{inner}{indent})"
-    edits = [TextEdit(node_span(config), one_line)]
+    edits = [TextEdit(node_span(config), one_line), *_config_imports(ctx, config, factory, module)]
     # Comments inside `class Config` are not carried over: such a fix is offered, not applied.
     safe = "#" not in source_of(ctx, config)
     return Fix(
-        f"Replace `class Config` with `model_config = {factory}(...)`",
-        tuple(with_import(ctx, edits, module, factory)),
-        safe=safe,
+        f"Replace `class Config` with `model_config = {factory}(...)`", tuple(edits), safe=safe
     )
+
+
+def _config_imports(
+    ctx: RuleContext, config: ast.ClassDef, factory: str, module: str
+) -> list[TextEdit]:
+    """Import the factory; when `Extra` was only used by this `class Config`, its import
+    goes (renamed to `ConfigDict` in place when that is what is needed)."""
+    extra = pydantic_import_alias(ctx, "Extra")
+    names = file_nodes(ctx.statements).get(ast.Name, [])
+    uses = [n for n in names if getattr(n, "id", "") == "Extra"]
+    if extra is None or not uses or len(within(config, uses)) != len(uses):
+        return with_import(ctx, [], module, factory)
+    statement, alias = extra
+    if module == "pydantic" and pydantic_import_alias(ctx, factory) is None:
+        return [TextEdit(node_span(alias), factory)]
+    return [*with_import(ctx, [], module, factory), remove_alias_edit(statement, alias)]
 
 
 def _is_docstring_or_pass(stmt: ast.stmt) -> bool:
