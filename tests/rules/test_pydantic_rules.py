@@ -20,7 +20,7 @@ import pytest
 from harness import assert_fix, findings, fixture, fixture_names, fixture_path, lines_of
 
 GROUP = "pydantic"
-CODES = ("CSM201", "CSM202", "CSM203", "CSM204", "CSM205", "CSM206", "CSM207")
+CODES = ("CSM201", "CSM202", "CSM203", "CSM204", "CSM205", "CSM206", "CSM207", "CSM208")
 FIX_CASES = [
     name.removesuffix("_before.py")
     for name in fixture_names(GROUP)

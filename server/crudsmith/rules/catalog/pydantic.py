@@ -638,8 +638,8 @@ def _validator_fix(
 
 
 def _validator_import_edits(ctx: RuleContext, old: str, new: str) -> list[TextEdit]:
-    """Import `new`; when this decorator is the last use of `old`, its import goes (renamed
-    to `new` in place, or removed when `new` is imported already), so no unused import stays."""
+    """Import `new`; when this use is the last use of `old`, its import goes (renamed to
+    `new` in place, or removed when `new` is imported already), so no unused import stays."""
     uses = sum(
         1 for n in file_nodes(ctx.statements).get(ast.Name, []) if getattr(n, "id", "") == old
     )
@@ -1037,3 +1037,84 @@ def _from_attributes_fix(ctx: RuleContext, cls: ast.ClassDef | None) -> Fix | No
         "Add `model_config = ConfigDict(from_attributes=True)`",
         tuple(with_import(ctx, edits, "pydantic", "ConfigDict")),
     )
+
+
+# ---------------------------------------------------------------- CSM208
+
+TYPE_HELPERS = {
+    "parse_obj_as": "validate_python",
+    "parse_raw_as": "validate_json",
+    "schema_of": "json_schema",
+    "parse_file_as": "",
+    "schema_json_of": "",
+}
+
+
+@rule(
+    "CSM208",
+    "v1-type-helper",
+    "Pydantic v1 `parse_obj_as` / `parse_raw_as` / `schema_of` instead of `TypeAdapter`",
+    Severity.WARNING,
+    """Pydantic 2 replaced the module-level helpers that validate arbitrary types with
+`TypeAdapter`: `parse_obj_as(T, data)` -> `TypeAdapter(T).validate_python(data)`,
+`parse_raw_as(T, text)` -> `TypeAdapter(T).validate_json(text)`, `schema_of(T)` ->
+`TypeAdapter(T).json_schema()`. The old functions are deprecated. `parse_file_as` and
+`schema_json_of` are reported without a fix.
+
+Bad:
+
+```python
+from pydantic import parse_obj_as
+
+users = parse_obj_as(list[UserCreate], rows)
+```
+
+Good:
+
+```python
+from pydantic import TypeAdapter
+
+users = TypeAdapter(list[UserCreate]).validate_python(rows)
+```
+""",
+    fixable=True,
+)
+def type_helper_rule(ctx: RuleContext) -> Iterator[Finding]:
+    if uses_pydantic_v1_namespace(ctx):
+        return
+    imported = {
+        spec.name
+        for spec in ctx.analysis.imports
+        if spec.module == "pydantic" and spec.name in TYPE_HELPERS and not spec.alias
+    }
+    for call in calls_of(ctx.statements):
+        name = dotted_name(call.func)
+        helper = name.removeprefix("pydantic.")
+        if helper not in TYPE_HELPERS or (name == helper and helper not in imported):
+            continue
+        method = TYPE_HELPERS[helper]
+        yield Finding(
+            "CSM208",
+            f"`{helper}()` is the Pydantic v1 API"
+            + (f"; use `TypeAdapter(...).{method}()`" if method else "; use `TypeAdapter`"),
+            node_span(call),
+            Severity.WARNING,
+            _type_helper_fix(ctx, call, helper, method, qualified=name != helper),
+        )
+
+
+def _type_helper_fix(
+    ctx: RuleContext, call: ast.Call, helper: str, method: str, qualified: bool
+) -> Fix | None:
+    arity = 1 if method == "json_schema" else 2
+    if not method or call.keywords or len(call.args) != arity:
+        return None
+    if any(isinstance(arg, ast.Starred) for arg in call.args):
+        return None
+    adapter = "pydantic.TypeAdapter" if qualified else "TypeAdapter"
+    target = source_of(ctx, call.args[0])
+    rest = source_of(ctx, call.args[1]) if arity == 2 else ""
+    edits = [TextEdit(node_span(call), f"{adapter}({target}).{method}({rest})")]
+    if not qualified:
+        edits += _validator_import_edits(ctx, helper, "TypeAdapter")
+    return Fix(f"Use `TypeAdapter(...).{method}()`", tuple(edits))
