@@ -65,8 +65,8 @@ function describeAction(a) {
     title: a.title,
     kind: a.kind ? a.kind.value : undefined,
     isPreferred: Boolean(a.isPreferred),
+    // (No `diagnostics`: vscode.executeCodeActionProvider does not return them.)
     hasEdit: Boolean(a.edit),
-    diagnostics: (a.diagnostics || []).map(codeOf),
   };
 }
 
