@@ -14,11 +14,10 @@ import {
   type LanguageClient,
 } from 'vscode-languageclient/node';
 
-export const GENERATE_ALL_TITLE = 'Generate endpoints for all models';
+import { isGenerateAllAction } from './codeActions';
 
-export function isGenerateAllAction(item: LspCodeAction | LspCommand): item is LspCodeAction {
-  // A bare Command has a string `command`; a CodeAction has none or a Command object.
-  return typeof item.command !== 'string' && item.title.startsWith(GENERATE_ALL_TITLE);
+function isGenerateAll(item: LspCodeAction | LspCommand): item is LspCodeAction {
+  return isGenerateAllAction(item);
 }
 
 async function requestActions(
@@ -38,7 +37,7 @@ async function requestActions(
 /** Finds the server's "all models" action (asking for source/refactor kinds first, then anything). */
 async function findGenerateAll(client: LanguageClient, document: vscode.TextDocument): Promise<LspCodeAction | undefined> {
   for (const only of [[CodeActionKind.Source, CodeActionKind.Refactor], undefined]) {
-    const match = (await requestActions(client, document, only)).find(isGenerateAllAction);
+    const match = (await requestActions(client, document, only)).find(isGenerateAll);
     if (match !== undefined) {
       return match;
     }
