@@ -9,7 +9,9 @@ user's code.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -389,13 +391,30 @@ def body_statements(func: FunctionNode) -> list[ast.stmt]:
 
 @dataclass(frozen=True, slots=True)
 class FileNodes:
-    """What the rules look up across a whole file, collected in one walk."""
+    """Every call of a file, collected in one walk (the fallback of `calls_near`)."""
 
     calls: list[ast.Call]  # pre-order: a call comes before the calls inside it
-    args: list[ast.arg]  # every function parameter, nested functions included
 
 
 _FILE_CACHE: list[tuple[list[ast.stmt], FileNodes]] = []
+
+
+def function_args(ctx: RuleContext) -> list[ast.arg]:
+    """The parameters of every function in the file (nested ones too), from statements only."""
+    found: list[ast.arg] = []
+    stack: list[ast.stmt] = list(ctx.statements)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            args = stmt.args
+            found.extend((*args.posonlyargs, *args.args, *args.kwonlyargs))
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, name, None)
+            if isinstance(block, list):
+                stack.extend(b for b in block if isinstance(b, ast.stmt))
+        for handler in getattr(stmt, "handlers", ()):
+            stack.extend(handler.body)
+    return found
 
 
 def file_nodes(ctx: RuleContext) -> FileNodes:
@@ -404,16 +423,13 @@ def file_nodes(ctx: RuleContext) -> FileNodes:
         if statements is ctx.statements:
             return found
     calls: list[ast.Call] = []
-    args: list[ast.arg] = []
     stack: list[ast.AST] = list(reversed(ctx.statements))
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Call):
             calls.append(node)
-        elif isinstance(node, ast.arg):
-            args.append(node)
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
-    found = FileNodes(calls, args)
+    found = FileNodes(calls)
     _FILE_CACHE[:] = [(ctx.statements, found)]
     return found
 
@@ -438,6 +454,30 @@ def endpoints(ctx: RuleContext) -> list[Endpoint]:
     found = list(iter_endpoints(ctx.statements))
     _ENDPOINT_CACHE[:] = [(ctx.statements, found)]
     return found
+
+
+def calls_near(ctx: RuleContext, pattern: re.Pattern[str]) -> Iterator[ast.Call]:
+    """Calls in the top-level statements whose lines hold a match of `pattern` (no full walk).
+
+    Parents come before the calls inside them (as in `file_nodes`).
+    """
+    source = ctx.source
+    if "\r" in source and source.count("\r") != source.count("\r\n"):  # lone \r ends a line
+        yield from file_nodes(ctx).calls
+        return
+    lines: list[int] = []
+    line, position = 1, 0
+    for match in pattern.finditer(ctx.source):
+        line += ctx.source.count("\n", position, match.start())
+        position = match.start()
+        lines.append(line)
+    for stmt in ctx.statements:
+        first = min((d.lineno for d in getattr(stmt, "decorator_list", ())), default=stmt.lineno)
+        index = bisect.bisect_left(lines, first)
+        if index < len(lines) and lines[index] <= (stmt.end_lineno or stmt.lineno):
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Call):
+                    yield node
 
 
 _DEPENDS_TEXT = re.compile(r"\b(?:Depends|Security)\(\s*([\w.]+)")

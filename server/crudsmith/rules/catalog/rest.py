@@ -7,7 +7,6 @@ with `fastapi_ast.iter_endpoints`; nothing of the user's code is imported.
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 from collections.abc import Iterator
 from http import HTTPStatus
@@ -27,11 +26,11 @@ from crudsmith.rules.readers_rest import (
     annotated_parts,
     body_statements,
     bound_import,
+    calls_near,
     chain_root_call,
     endpoint_label,
     endpoints,
     ensure_import,
-    file_nodes,
     http_exception_status,
     imports_fastapi,
     insert_after,
@@ -429,30 +428,9 @@ def unbounded_limit(ctx: RuleContext) -> Iterator[Finding]:
 _BARE_STATUS_TEXT = re.compile(r"status_code\s*=\s*\d|HTTPException\(\s*\d")
 
 
-def _calls_near(ctx: RuleContext, pattern: re.Pattern[str]) -> Iterator[ast.Call]:
-    """Calls in the top-level statements whose lines hold a match of `pattern` (no full walk)."""
-    source = ctx.source
-    if "\r" in source and source.count("\r") != source.count("\r\n"):  # lone \r ends a line
-        yield from file_nodes(ctx).calls
-        return
-    lines: list[int] = []
-    line, position = 1, 0
-    for match in pattern.finditer(ctx.source):
-        line += ctx.source.count("\n", position, match.start())
-        position = match.start()
-        lines.append(line)
-    for stmt in ctx.statements:
-        first = min((d.lineno for d in getattr(stmt, "decorator_list", ())), default=stmt.lineno)
-        index = bisect.bisect_left(lines, first)
-        if index < len(lines) and lines[index] <= (stmt.end_lineno or stmt.lineno):
-            for node in ast.walk(stmt):
-                if isinstance(node, ast.Call):
-                    yield node
-
-
 def _bare_status_nodes(ctx: RuleContext) -> Iterator[tuple[ast.Constant, int]]:
     """Int literals used as a status: decorator/response `status_code=`, `HTTPException(404)`."""
-    for node in _calls_near(ctx, _BARE_STATUS_TEXT):
+    for node in calls_near(ctx, _BARE_STATUS_TEXT):
         callee = last_name(node.func)
         candidates: list[ast.expr] = []
         if callee in ("HTTPException", "StarletteHTTPException"):

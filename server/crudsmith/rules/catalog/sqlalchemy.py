@@ -27,11 +27,12 @@ from crudsmith.rules.readers_rest import (
     awaits_anything,
     body_statements,
     bound_import,
+    calls_near,
     chain_root_call,
     endpoint_label,
     endpoints,
     ensure_import,
-    file_nodes,
+    function_args,
     imports_fastapi,
     is_dependency,
     is_session_like,
@@ -313,7 +314,7 @@ _TERMINALS = frozenset({"first", "all", "one", "one_or_none"})
 
 
 def _session_vars(ctx: RuleContext) -> set[str]:
-    return {arg.arg for arg in file_nodes(ctx).args if _is_sync_session_type(arg.annotation)}
+    return {arg.arg for arg in function_args(ctx) if _is_sync_session_type(arg.annotation)}
 
 
 def _query_root(node: ast.Call, sessions: set[str]) -> ast.Call | None:
@@ -390,6 +391,9 @@ def _select_edits(
     return edits
 
 
+_QUERY_TEXT = re.compile(r"\.query\(")
+
+
 @rule(
     "CSM402",
     "legacy-query",
@@ -424,10 +428,10 @@ def legacy_query(ctx: RuleContext) -> Iterator[Finding]:
         return
     sessions = _session_vars(ctx)
     async_sessions = {
-        arg.arg for arg in file_nodes(ctx).args if "AsyncSession" in type_names(arg.annotation)
+        arg.arg for arg in function_args(ctx) if "AsyncSession" in type_names(arg.annotation)
     } - sessions
     seen: set[int] = set()
-    for node in file_nodes(ctx).calls:  # pre-order: a chain's outermost call comes first
+    for node in calls_near(ctx, _QUERY_TEXT):  # a chain's outermost call comes first
         root = _query_root(node, sessions)
         if root is None or id(root) in seen:
             continue
@@ -795,7 +799,7 @@ def async_session_not_awaited(ctx: RuleContext) -> Iterator[Finding]:
         if aliases is None:
             aliases = _async_aliases(ctx)
         sessions = _async_session_names(func, aliases)
-        if not sessions:
+        if not sessions or not _may_miss_await(ctx, func, sessions):
             continue
         for call, chained in _unawaited_calls(func, sessions):
             text = segment(ctx, call)
@@ -803,6 +807,15 @@ def async_session_not_awaited(ctx: RuleContext) -> Iterator[Finding]:
             fix = Fix(f"Await `{_shorten(text)}`", (TextEdit(node_span(call), new),))
             message = f"`{_shorten(text)}` on an AsyncSession is never awaited in `{func.name}`"
             yield Finding("CSM405", message, node_span(call), Severity.ERROR, fix)
+
+
+def _may_miss_await(ctx: RuleContext, func: FunctionNode, sessions: set[str]) -> bool:
+    """A text test on the function's lines: a session method call not right after `await`."""
+    lines = source_lines(ctx)[func.lineno - 1 : func.end_lineno or func.lineno]
+    names = "|".join(re.escape(name) for name in sessions)
+    methods = "|".join(sorted(_ASYNC_SESSION_METHODS))
+    pattern = rf"(?<!await )\b(?:{names})\s*\.\s*(?:{methods})\s*\("
+    return re.search(pattern, "\n".join(lines)) is not None
 
 
 def _all_async_functions(statements: list[ast.stmt]) -> Iterator[ast.AsyncFunctionDef]:
