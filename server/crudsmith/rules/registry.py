@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import threading
 from collections.abc import Callable
 
 from crudsmith.rules.model import Check, Finding, Rule, RuleContext, Severity
@@ -16,6 +17,7 @@ from crudsmith.rules.model import Check, Finding, Rule, RuleContext, Severity
 _log = logging.getLogger(__name__)
 _RULES: dict[str, Rule] = {}
 _loaded = False
+_load_lock = threading.Lock()
 
 
 def rule(
@@ -59,11 +61,16 @@ def run_rule(rule_: Rule, ctx: RuleContext) -> list[Finding]:
 
 
 def _load_catalog() -> None:
+    """Import the catalogue once. Thread-safe: the language server asks from worker threads,
+    and a caller must never see a half-filled registry (it would report no findings)."""
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    from crudsmith.rules import catalog
+    with _load_lock:
+        if _loaded:
+            return
+        from crudsmith.rules import catalog
 
-    for info in sorted(pkgutil.iter_modules(catalog.__path__), key=lambda m: m.name):
-        importlib.import_module(f"{catalog.__name__}.{info.name}")
+        for info in sorted(pkgutil.iter_modules(catalog.__path__), key=lambda m: m.name):
+            importlib.import_module(f"{catalog.__name__}.{info.name}")
+        _loaded = True
