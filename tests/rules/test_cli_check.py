@@ -208,3 +208,22 @@ def test_rules_list_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"CSM501", "CSM502", "CSM503"} <= {r["code"] for r in listed}
     code, _, err = run(["rules", "CSM999"], capsys)
     assert code == 2 and "unknown rule 'CSM999'" in err
+
+
+def test_byte_order_mark_is_ignored_and_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "models.py").write_text(fixture("structure", "models.py"), encoding="utf-8")
+    before = "\ufeff" + fixture("structure", "csm502_missing_before.py")
+    (tmp_path / "schemas.py").write_text(before, encoding="utf-8")
+    out = run(["check", "--select", "CSM502", "."], capsys)[1]
+    assert out.splitlines()[0].startswith("schemas.py:11:7: CSM502 'ArticleCreate'")
+    run(["check", "--select", "CSM502", "--fix", "."], capsys)
+    after = (tmp_path / "schemas.py").read_text(encoding="utf-8")
+    assert after == "\ufeff" + fixture("structure", "csm502_missing_after.py")
+    (tmp_path / "settings.py").write_text(
+        "\ufefffrom pydantic import BaseSettings\n", encoding="utf-8"
+    )
+    out = run(["check", "--select", "CSM203", "settings.py"], capsys)[1]
+    assert out.splitlines()[0].startswith("settings.py:1:22: CSM203 ")

@@ -183,7 +183,11 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+BOM = "\ufeff"
+
+
 def read_source(path: Path) -> str:
+    """The file's text; a UTF-8 byte-order mark is kept (see `_without_bom`)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -194,6 +198,12 @@ def read_source(path: Path) -> str:
         raise CliError(f"{path}: not a UTF-8 Python file") from exc
 
 
+def _without_bom(text: str) -> tuple[str, str]:
+    """(text the rules see, prefix to put back on write): Python ignores a leading BOM,
+    `ast.parse` of a str does not, and columns are counted without it (like Ruff)."""
+    return (text[1:], BOM) if text.startswith(BOM) else (text, "")
+
+
 @dataclasses.dataclass(slots=True)
 class CheckedFile:
     path: Path
@@ -202,29 +212,36 @@ class CheckedFile:
     findings: list[Finding]
     fixed: list[Finding] = dataclasses.field(default_factory=list)
     new_text: str | None = None
+    bom: str = ""  # written back in front of new_text
 
 
-def index_files(files: Sequence[Path]) -> tuple[WorkspaceIndex, dict[str, RuleContext]]:
-    """Parse and analyse each file once; the same trees serve the index and the rules."""
+def index_files(
+    files: Sequence[Path],
+) -> tuple[WorkspaceIndex, dict[str, RuleContext], dict[str, str]]:
+    """Parse and analyse each file once; the same trees serve the index and the rules.
+    Returns the index, each file's context and its BOM prefix ("" or U+FEFF)."""
     index = WorkspaceIndex()
     contexts: dict[str, RuleContext] = {}
+    boms: dict[str, str] = {}
     for path in files:
         name = display_path(path)
-        ctx = build_context(name, read_source(path))
+        text, bom = _without_bom(read_source(path))
+        ctx = build_context(name, text)
+        boms[name] = bom
         index.put(IndexedFile(name, ctx.statements, ctx.analysis))
         contexts[name] = ctx
     for name, ctx in contexts.items():
         contexts[name] = dataclasses.replace(ctx, workspace=index)
-    return index, contexts
+    return index, contexts, boms
 
 
 def check_files(files: Sequence[Path], settings: LintSettings, *, fix: bool) -> list[CheckedFile]:
-    index, contexts = index_files(files)
+    index, contexts, boms = index_files(files)
     checked = []
     for path in files:
         name = display_path(path)
         ctx = contexts[name]
-        entry = CheckedFile(path, name, ctx.source, check(ctx, settings))
+        entry = CheckedFile(path, name, ctx.source, check(ctx, settings), bom=boms[name])
         if fix and any(f.fix is not None and f.fix.safe for f in entry.findings):
             _fix(entry, settings, index)
         checked.append(entry)
@@ -296,7 +313,7 @@ def _write(checked: Sequence[CheckedFile]) -> None:
         if entry.new_text is None:
             continue
         try:
-            entry.path.write_bytes(entry.new_text.encode("utf-8"))
+            entry.path.write_bytes((entry.bom + entry.new_text).encode("utf-8"))
         except OSError as exc:
             raise CliError(f"{entry.path}: cannot write: {exc.strerror or exc}") from exc
 
