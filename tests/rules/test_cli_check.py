@@ -227,3 +227,15 @@ def test_byte_order_mark_is_ignored_and_kept(
     )
     out = run(["check", "--select", "CSM203", "settings.py"], capsys)[1]
     assert out.splitlines()[0].startswith("settings.py:1:22: CSM203 ")
+
+
+def test_syntax_error_is_a_warning_and_the_rest_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = "é = (\nfrom pydantic import BaseSettings\n"
+    (tmp_path / "broken.py").write_text(source, encoding="utf-8")
+    code, out, err = run(["check", "--select", "CSM203", "."], capsys)
+    assert err.splitlines()[0].startswith("crudsmith: warning: broken.py:")
+    assert "syntax error" in err
+    assert code == 1 and "broken.py:2:22: CSM203" in out

@@ -28,6 +28,7 @@ from crudsmith.config.lint import (
 )
 from crudsmith.rules import report
 from crudsmith.rules.engine import build_context, check, fix_all
+from crudsmith.rules.lines import line_text
 from crudsmith.rules.model import Finding, RuleContext
 from crudsmith.workspace.index import IndexedFile, WorkspaceIndex
 from crudsmith.workspace.scan import SKIPPED_DIRS, is_excluded
@@ -242,10 +243,28 @@ def check_files(files: Sequence[Path], settings: LintSettings, *, fix: bool) -> 
         name = display_path(path)
         ctx = contexts[name]
         entry = CheckedFile(path, name, ctx.source, check(ctx, settings), bom=boms[name])
+        _warn_syntax(name, ctx)
         if fix and any(f.fix is not None and f.fix.safe for f in entry.findings):
             _fix(entry, settings, index)
         checked.append(entry)
     return checked
+
+
+def _warn_syntax(name: str, ctx: RuleContext) -> None:
+    """A file that does not parse is checked on the parts that do; say so on stderr."""
+    problems = ctx.analysis.syntax_problems
+    if problems:
+        first = problems[0]
+        column = len(
+            line_text(ctx.source, first.line)
+            .encode("utf-8", "surrogatepass")[: first.col]
+            .decode("utf-8", "ignore")
+        )
+        print(
+            f"crudsmith: warning: {name}:{first.line}:{column + 1}: syntax error "
+            f"({first.message}); checked the parts that parse",
+            file=sys.stderr,
+        )
 
 
 def _fix(entry: CheckedFile, settings: LintSettings, index: WorkspaceIndex) -> None:
