@@ -608,17 +608,24 @@ def session_never_closed(ctx: RuleContext) -> Iterator[Finding]:
 _NOT_BODY_MARKERS = frozenset({"Query", "Path", "Header", "Cookie", "Depends", "Security"})
 
 
-def _model_names(ctx: RuleContext) -> set[str]:
-    """Models defined in this file, and workspace models imported from the module defining them."""
-    names = {model.name for model in ctx.analysis.models}
+def _model_names(ctx: RuleContext, used: set[str]) -> set[str]:
+    """Which of the `used` names are models: defined here, or imported from the module defining
+    them (only the modules of the used names are looked at)."""
+    names = {model.name for model in ctx.analysis.models} & used
     if ctx.workspace is None:
         return names
-    imported = {imp.alias or imp.name: imp.module for imp in ctx.analysis.imports if imp.name}
-    modules = set(imported.values()) - {""}
-    if not modules:
+    imported = {
+        imp.alias or imp.name: imp.module
+        for imp in ctx.analysis.imports
+        if imp.name and (imp.alias or imp.name) in used and imp.module
+    }
+    if not imported:
         return names
+    modules = set(imported.values())
     for path, analysis in ctx.workspace.file_analyses():
         if not analysis.models or path == ctx.path:
+            continue
+        if not any(module_matches_path(m, path) for m in modules):
             continue
         for model in analysis.models:
             module = imported.get(model.name)
@@ -657,9 +664,7 @@ def create_user(payload: UserCreate, db: SessionDep) -> UserPublic:
 def orm_model_as_body(ctx: RuleContext) -> Iterator[Finding]:
     if not imports_fastapi(ctx):
         return
-    models = _model_names(ctx)
-    if not models:
-        return
+    candidates: list[tuple[Endpoint, Param, set[str]]] = []
     for ep in endpoints(ctx):
         path = ep.path or ""
         for param in params(ep.func):
@@ -667,13 +672,18 @@ def orm_model_as_body(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             if any(last_name(m.func) in _NOT_BODY_MARKERS for m in param.markers()):
                 continue
-            hit = sorted(type_names(param.base_type()) & models)
-            if hit:
-                message = (
-                    f"`{param.name}` of {_label(ep)} takes the ORM model `{hit[0]}` "
-                    "as its request body; accept a schema"
-                )
-                yield Finding("CSM404", message, node_span(param.annotation), Severity.WARNING)
+            candidates.append((ep, param, type_names(param.base_type())))
+    if not candidates:
+        return
+    models = _model_names(ctx, set().union(*(names for _, _, names in candidates)))
+    for ep, param, names in candidates:
+        hit = sorted(names & models)
+        if hit and param.annotation is not None:
+            message = (
+                f"`{param.name}` of {_label(ep)} takes the ORM model `{hit[0]}` "
+                "as its request body; accept a schema"
+            )
+            yield Finding("CSM404", message, node_span(param.annotation), Severity.WARNING)
 
 
 # --- CSM405 --------------------------------------------------------------------------------------
@@ -711,16 +721,29 @@ def _async_session_names(func: FunctionNode, aliases: set[str]) -> set[str]:
     return names
 
 
-def _async_aliases(ctx: RuleContext) -> set[str]:
-    """Module-level `X = Annotated[AsyncSession, ...]` of this file and the modules it imports."""
+def _async_aliases(ctx: RuleContext, functions: list[ast.AsyncFunctionDef]) -> set[str]:
+    """`X = Annotated[AsyncSession, ...]` names the functions' parameters may use.
+
+    Read from this file, and from the workspace modules those annotation names are
+    imported from (only those: a tree of routers must not make every file read all).
+    """
     trees = [ctx.statements]
     if ctx.workspace is not None:
-        modules = {imp.module for imp in ctx.analysis.imports if imp.name} - {""}
-        trees.extend(
-            statements
-            for path, statements in ctx.workspace.file_trees()
-            if path != ctx.path and any(module_matches_path(m, path) for m in modules)
-        )
+        used = {
+            arg.annotation.id
+            for func in functions
+            for arg in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)
+            if isinstance(arg.annotation, ast.Name)
+        }
+        modules = {
+            imp.module for imp in ctx.analysis.imports if (imp.alias or imp.name) in used
+        } - {""}
+        if modules:
+            trees.extend(
+                statements
+                for path, statements in ctx.workspace.file_trees()
+                if path != ctx.path and any(module_matches_path(m, path) for m in modules)
+            )
     found: set[str] = set()
     for statements in trees:
         for stmt in statements:
@@ -792,12 +815,13 @@ async def delete_user(user_id: int, db: AsyncSession) -> None:
     fixable=True,
 )
 def async_session_not_awaited(ctx: RuleContext) -> Iterator[Finding]:
-    if "AsyncSession" not in ctx.source and "async" not in ctx.source:
+    if "async" not in ctx.source:
         return
-    aliases: set[str] | None = None
-    for func in _all_async_functions(ctx.statements):
-        if aliases is None:
-            aliases = _async_aliases(ctx)
+    functions = list(_all_async_functions(ctx.statements))
+    if not functions:
+        return
+    aliases = _async_aliases(ctx, functions)
+    for func in functions:
         sessions = _async_session_names(func, aliases)
         if not sessions or not _may_miss_await(ctx, func, sessions):
             continue
