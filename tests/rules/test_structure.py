@@ -178,7 +178,10 @@ def test_503_silent_without_an_app_and_for_same_file_include() -> None:
         "app.include_router(router)\n"
     )
     assert findings(single, "CSM503", "main.py") == []
-    assert lines_of(findings(single.replace("(router)", "(other)"), "CSM503", "main.py")) == [4]
+    other = single.replace(
+        "app.include_router(router)", "other = APIRouter()\napp.include_router(other)"
+    )
+    assert lines_of(findings(other, "CSM503", "main.py")) == [4]
 
 
 def test_502_fix_on_a_generated_project_is_ruff_clean(tmp_path: Path) -> None:
@@ -214,3 +217,12 @@ def test_502_fix_on_a_generated_project_is_ruff_clean(tmp_path: Path) -> None:
     subprocess.run(lint, check=True, capture_output=True)
     fmt = [ruff, "format", "--isolated", "--check", str(target)]
     subprocess.run(fmt, check=True, capture_output=True)
+
+
+def test_503_include_through_a_loop_counts_for_any_router() -> None:
+    routers = fixture("structure", "csm503_routers.py")
+    main = (
+        "from fastapi import FastAPI\n\nfrom app.routers import users\n\napp = FastAPI()\n"
+        "for r in (users.router, users.admin_router):\n    app.include_router(r)\n"
+    )
+    assert findings(routers, "CSM503", "app/routers/users.py", {"app/main.py": main}) == []

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TypeVar
 
-from crudsmith.rules.fastapi_ast import apps, dotted_name, included_routers, iter_endpoints
+from crudsmith.rules.fastapi_ast import (
+    apps,
+    dotted_name,
+    included_routers,
+    iter_endpoints,
+    routers,
+)
 from crudsmith.rules.model import RuleContext
 
 T = TypeVar("T")
@@ -93,13 +99,16 @@ def included(statements: list[ast.stmt]) -> tuple[IncludedRouter, ...]:
 
 def _resolve_included(statements: list[ast.stmt]) -> Iterable[IncludedRouter]:
     imported_names, imported_modules = _import_tables(statements)
+    local = routers(statements)
     for expr in included_routers(statements):
         if isinstance(expr, ast.Name):
             source = imported_names.get(expr.id)
             if source is not None:
                 yield IncludedRouter(source[1], source[0])
-            else:
+            elif expr.id in local:
                 yield IncludedRouter(expr.id, "")
+            else:  # a loop variable, a parameter...: cannot tell, counts as any router
+                yield IncludedRouter("", None)
         elif isinstance(expr, ast.Attribute) and dotted_name(expr.value):
             prefix = dotted_name(expr.value)
             head = prefix.split(".", 1)[0]
