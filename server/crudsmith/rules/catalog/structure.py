@@ -400,8 +400,9 @@ An `APIRouter` assigned at module level (`router = APIRouter(...)`) that is neve
 passed to `include_router(...)` (of an app or of another router) anywhere in the
 workspace: its endpoints are unreachable. An included expression is resolved through
 the including file's imports (`from app.routers import users` … `users.router`,
-`from .users import router as users_router`); what cannot be resolved counts as
-including any router of that name. The rule only speaks when the workspace creates a
+`from .users import router as users_router`); a module that cannot be resolved counts
+for any router of that name, an argument that cannot be resolved (a loop variable, a
+call) for any router at all. The rule only speaks when the workspace creates a
 `FastAPI()` app somewhere (a library of routers is included by its users).
 
 Bad:
