@@ -338,7 +338,7 @@ def http_exception_status(call: ast.Call) -> ast.expr | None:
 
 
 _BODY_CACHE: dict[int, tuple[FunctionNode, list[ast.AST]]] = {}
-_BODY_CACHE_MAX = 4096
+_BODY_CACHE_MAX = 1024  # entries keep their function trees alive
 
 
 def walk_body(func: FunctionNode) -> list[ast.AST]:

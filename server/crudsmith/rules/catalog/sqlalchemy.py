@@ -136,6 +136,7 @@ def _is_sync_provider(func: ast.FunctionDef, factories: set[str]) -> bool:
 
 
 _FILE_SESSION_FACTS: dict[int, tuple[list[ast.stmt], _SessionFacts]] = {}
+_FILE_SESSION_FACTS_MAX = 64  # entries keep their trees alive: a few files, not a history
 
 
 def _file_session_facts(statements: list[ast.stmt]) -> _SessionFacts:
@@ -145,7 +146,7 @@ def _file_session_facts(statements: list[ast.stmt]) -> _SessionFacts:
         return cached[1]
     facts = _SessionFacts()
     _collect_facts(statements, facts)
-    if len(_FILE_SESSION_FACTS) >= 1024:
+    if len(_FILE_SESSION_FACTS) >= _FILE_SESSION_FACTS_MAX:
         _FILE_SESSION_FACTS.clear()
     _FILE_SESSION_FACTS[id(statements)] = (statements, facts)
     return facts
