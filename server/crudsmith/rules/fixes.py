@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from crudsmith.analysis.spec import SourceSpan
 from crudsmith.rules.model import TextEdit
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class OverlappingEditsError(ValueError):
@@ -25,19 +28,7 @@ def offset_of(source: str, line: int, byte_col: int, line_starts: list[int] | No
 
 def line_start_offsets(source: str) -> list[int]:
     """The str index where each line starts (lines end at \\n, \\r\\n or \\r, like `ast`)."""
-    starts = [0]
-    index = 0
-    length = len(source)
-    while index < length:
-        char = source[index]
-        if char == "\n":
-            starts.append(index + 1)
-        elif char == "\r":
-            if index + 1 < length and source[index + 1] == "\n":
-                index += 1
-            starts.append(index + 1)
-        index += 1
-    return starts
+    return [0, *(match.end() for match in _LINE_BREAK.finditer(source))]
 
 
 def apply_edits(source: str, edits: Iterable[TextEdit]) -> str:
