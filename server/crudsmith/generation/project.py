@@ -159,7 +159,9 @@ def _project_view(
         async_mode=async_mode,
         sqlmodel=sqlmodel,
         models_module=module,
-        metadata_owner=selected[0].name,
+        # The file's first model, whatever is selected: incremental generation from the
+        # editor and `crudsmith generate` then write the same main.py.
+        metadata_owner=analysis.models[0].name,
         auth=auth,
         models=endpoint_views,
         models_by_dependency=needed,

@@ -20,7 +20,7 @@ from crudsmith.analysis.parse import parse_tolerant
 from crudsmith.analysis.spec import ModelSpec
 from crudsmith.config.settings import Settings
 from crudsmith.generation.fields import find_user_model
-from crudsmith.generation.naming import pluralize, snake_case
+from crudsmith.generation.naming import pluralize, router_module, snake_case
 from crudsmith.insertion import Goal, Layout, Target
 from crudsmith.rules.fastapi_ast import dotted_name, iter_endpoints
 from crudsmith.workspace.index import WorkspaceIndex
@@ -111,8 +111,9 @@ class Existing:
         included, _ = main.calls
         if self.target.layout is Layout.SINGLE_FILE:
             return f"{plural}_router" in main.names and f"{plural}_router" in included
-        router = self.module(f"routers/{plural}.py")
-        return router.has_endpoints and f"{plural}.router" in included
+        module_name = router_module(plural)
+        router = self.module(f"routers/{module_name}.py")
+        return router.has_endpoints and f"{module_name}.router" in included
 
     def schemas_done(self, model: ModelSpec) -> bool:
         names = self.settings.names
