@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -486,7 +487,9 @@ def machine_facts() -> list[str]:
     ]
 
 
-async def run(runs: int, sizes: tuple[int, ...], tree_runs: int) -> str:
+async def run(
+    runs: int, sizes: tuple[int, ...], tree_runs: int, server: list[str], with_peer: bool
+) -> str:
     lines = ["# crudsmith language-server benchmarks", "", *machine_facts(), ""]
     lines += [
         "| Measure | Models | crudsmith p50 ms | crudsmith p95 ms | crudsmith CPU ms | "
@@ -495,12 +498,12 @@ async def run(runs: int, sizes: tuple[int, ...], tree_runs: int) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     rss_lines = []
-    peer_available = shutil.which(JEDI[0]) is not None
+    peer_available = with_peer and shutil.which(JEDI[0]) is not None
     with tempfile.TemporaryDirectory(prefix="crudsmith-bench-lsp-") as tmp_name:
         tmp = Path(tmp_name)
         for n in sizes:
             root = workspace(tmp, n)
-            ours, our_rss = await measure_server("crudsmith", CRUDSMITH, root, runs)
+            ours, our_rss = await measure_server("crudsmith", server, root, runs)
             peer: dict[str, Stats] = {}
             peer_rss = None
             if peer_available:
@@ -529,7 +532,7 @@ async def run(runs: int, sizes: tuple[int, ...], tree_runs: int) -> str:
             )  # fmt: skip
         tree = tmp / "tree"
         files = synth_tree(tree, TREE_FILES)
-        indexing = await measure_indexing("crudsmith", CRUDSMITH, tree, tree_runs)
+        indexing = await measure_indexing("crudsmith", server, tree, tree_runs)
         lines.append(row(f"workspace indexing ({len(files)} files)", "tree", indexing, None, "—"))
     lines += [
         "",
@@ -555,9 +558,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="models per file")
     parser.add_argument("--tree-runs", type=int, default=3, help="indexing runs (server starts)")
     parser.add_argument("--out", type=Path, default=OUT, help=f"markdown output (default {OUT})")
+    parser.add_argument(
+        "--server",
+        default=" ".join(CRUDSMITH),
+        help="command starting crudsmith's server (default: this venv's `crudsmith lsp`)",
+    )
+    parser.add_argument("--no-peer", action="store_true", help="skip jedi-language-server")
     args = parser.parse_args(argv)
     sizes = tuple(int(s) for s in args.sizes.split(","))
-    report = asyncio.run(run(args.runs, sizes, args.tree_runs))
+    command = shlex.split(args.server)
+    report = asyncio.run(run(args.runs, sizes, args.tree_runs, command, not args.no_peer))
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
