@@ -1,15 +1,13 @@
 """Facts about a whole workspace that structure rules need: which names endpoints
 mention, which routers are included, whether an app exists.
 
-Each fact is computed once per file's statement list and cached by identity
-(the workspace index keeps each list alive while its file is unchanged), so a
-check over N files stays linear rather than N x N.
+Each fact is computed once per parsed file and memoised on its tree, so checking
+N files computes N facts, not N x N (the per-file lookups stay cheap).
 """
 
 from __future__ import annotations
 
 import ast
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -25,29 +23,31 @@ from crudsmith.rules.fastapi_ast import (
 from crudsmith.rules.model import RuleContext
 
 T = TypeVar("T")
-_CACHE_SIZE = 8192
+_MEMO = "_crudsmith_workspace_refs"
 
 
-class _IdentityCache:
-    """Values computed from a statement list, keyed by the list's identity (kept alive here)."""
+class _TreeMemo:
+    """Values computed from a statement list, kept on its first statement node.
 
-    def __init__(self) -> None:
-        self._entries: OrderedDict[tuple[str, int], tuple[list[ast.stmt], object]] = OrderedDict()
+    The memo lives and dies with the tree: nothing here keeps an old tree alive in a
+    long-running server, and a re-parsed file gets fresh nodes, hence a fresh memo.
+    The stored values (names, flags) hold no reference back to the tree.
+    """
 
     def get(self, kind: str, statements: list[ast.stmt], compute: Callable[[], T]) -> T:
-        key = (kind, id(statements))
-        entry = self._entries.get(key)
-        if entry is not None and entry[0] is statements:
-            self._entries.move_to_end(key)
-            return entry[1]  # type: ignore[return-value]
-        value = compute()
-        self._entries[key] = (statements, value)
-        if len(self._entries) > _CACHE_SIZE:
-            self._entries.popitem(last=False)
-        return value
+        if not statements:
+            return compute()
+        holder = statements[0]
+        memo: dict[str, object] | None = getattr(holder, _MEMO, None)
+        if memo is None:
+            memo = {}
+            setattr(holder, _MEMO, memo)
+        if kind not in memo:
+            memo[kind] = compute()
+        return memo[kind]  # type: ignore[return-value]
 
 
-_cache = _IdentityCache()
+_cache = _TreeMemo()
 
 
 def trees(ctx: RuleContext) -> Iterable[tuple[str, list[ast.stmt]]]:
