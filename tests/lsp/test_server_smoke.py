@@ -85,3 +85,13 @@ async def test_pull_clients_with_refresh_support_are_asked_to_pull_again(
     editor.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes))
     await editor.wait_for(lambda: editor.client.diagnostic_refresh_count > before, "refresh")
     assert not editor.client.published  # pull mode: nothing pushed
+
+
+async def test_no_progress_for_clients_without_work_done_progress(
+    editor: Any, tmp_path: Path
+) -> None:
+    editor.capabilities.window.work_done_progress = False
+    await editor.initialize(editor.example(tmp_path, "shop"))
+    state = await editor.wait_indexed()
+    assert state["files"] == 2
+    assert editor.client.progress_reports == {}
