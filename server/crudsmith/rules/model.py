@@ -82,6 +82,9 @@ class RuleContext:
     statements: list[ast.stmt]  # from analysis.parse.parse_tolerant (broken files: the parts)
     analysis: ModuleAnalysis
     workspace: WorkspaceView | None = None
+    # Facts several rules derive from this context (one check run), computed once. It lives
+    # and dies with the context: a cache keyed elsewhere would keep old trees alive.
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 Check = Callable[[RuleContext], Iterable[Finding]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import bisect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -24,6 +24,7 @@ from crudsmith.rules.fastapi_ast import (
     pydantic_classes,
 )
 from crudsmith.rules.fixes import line_start_offsets, offset_of
+from crudsmith.rules.memo import memo
 from crudsmith.rules.model import RuleContext, TextEdit
 
 SETTINGS_ROOTS = frozenset({"BaseSettings"})
@@ -51,18 +52,12 @@ def insert_at_end(node: ast.AST, text: str) -> TextEdit:
     return TextEdit(point(span.end_line, span.end_col), text)
 
 
-_LINE_STARTS: dict[int, tuple[str, list[int]]] = {}
-
-
 def source_of(ctx: RuleContext, node: ast.AST) -> str:
-    """The source text of `node` (line starts computed once per source text)."""
-    cached = _LINE_STARTS.get(id(ctx.source))
-    if cached is None or cached[0] is not ctx.source:
-        if len(_LINE_STARTS) >= 64:
-            _LINE_STARTS.clear()
-        cached = (ctx.source, line_start_offsets(ctx.source))
-        _LINE_STARTS[id(ctx.source)] = cached
-    starts = cached[1]
+    """The source text of `node` (line starts computed once per context)."""
+    starts = ctx.memo.get("line_starts")
+    if not isinstance(starts, list):
+        starts = line_start_offsets(ctx.source)
+        ctx.memo["line_starts"] = starts
     span = node_span(node)
     start = offset_of(ctx.source, span.line, span.col, starts)
     end = offset_of(ctx.source, span.end_line, span.end_col, starts)
@@ -142,35 +137,6 @@ class ClassIndex:
         return True
 
 
-T = TypeVar("T")
-_MEMO_ATTR = "_crudsmith_rule_memo"
-
-
-def memo(statements: list[ast.stmt], key: str, compute: Callable[[list[ast.stmt]], T]) -> T:
-    """`compute(statements)`, remembered per statements list (workspace files are parsed once
-    and shared, so a rule asking about every file of the workspace for every file it checks
-    reads each file once).
-
-    The memo hangs on the list's first statement node, so it lives exactly as long as the
-    parse it describes: a re-parsed file's old entries go with its old tree.
-    """
-    if not statements:
-        return compute(statements)
-    anchor = statements[0]
-    store: dict[tuple[int, str], tuple[list[ast.stmt], object]] | None = getattr(
-        anchor, _MEMO_ATTR, None
-    )
-    if store is None:
-        store = {}
-        setattr(anchor, _MEMO_ATTR, store)
-    entry = store.get((id(statements), key))
-    if entry is not None and entry[0] is statements:
-        return entry[1]  # type: ignore[return-value]
-    value = compute(statements)
-    store[(id(statements), key)] = (statements, value)
-    return value
-
-
 def file_nodes(statements: list[ast.stmt]) -> dict[type, list[ast.AST]]:
     """Every node of the file grouped by type, from one walk shared by all rules."""
     return memo(statements, "nodes", _group_nodes)
@@ -210,6 +176,9 @@ def _sorted_assignments(statements: list[ast.stmt]) -> list[ast.AST]:
     return sorted([*nodes.get(ast.Assign, []), *nodes.get(ast.AnnAssign, [])], key=_line_of)
 
 
+T = TypeVar("T")
+
+
 def within(scope: ast.AST, nodes: list[T]) -> list[T]:
     """The nodes (sorted by line, as `file_nodes` keeps them) starting inside `scope`'s lines."""
     first = scope.lineno  # type: ignore[attr-defined]
@@ -233,18 +202,13 @@ def attribute_calls(statements: list[ast.stmt], names: Iterable[str]) -> list[as
     ]
 
 
-_INDEX_CACHE: dict[int, tuple[RuleContext, ClassIndex]] = {}
-
-
 def class_index(ctx: RuleContext) -> ClassIndex:
     """The classes this file's rules reason about; built once per context."""
-    cached = _INDEX_CACHE.get(id(ctx))
-    if cached is not None and cached[0] is ctx:
-        return cached[1]
+    cached = ctx.memo.get("pydantic.class_index")
+    if isinstance(cached, ClassIndex):
+        return cached
     built = _build_class_index(ctx)
-    if len(_INDEX_CACHE) >= 64:
-        _INDEX_CACHE.clear()
-    _INDEX_CACHE[id(ctx)] = (ctx, built)
+    ctx.memo["pydantic.class_index"] = built
     return built
 
 

@@ -337,19 +337,18 @@ def http_exception_status(call: ast.Call) -> ast.expr | None:
 # --- walking a function body -------------------------------------------------------------------
 
 
-_BODY_CACHE: dict[int, tuple[FunctionNode, list[ast.AST]]] = {}
-_BODY_CACHE_MAX = 1024  # entries keep their function trees alive
+_BODY_ATTR = "_crudsmith_body_nodes"
 
 
 def walk_body(func: FunctionNode) -> list[ast.AST]:
     """Every node of the function's body, not entering nested functions, classes or lambdas.
 
     Several rules read the same endpoint bodies: the list is computed once per
-    function object (identity-checked, so a reused `id` never answers wrongly).
+    function object (stored on the node, so it goes with its tree).
     """
-    cached = _BODY_CACHE.get(id(func))
-    if cached is not None and cached[0] is func:
-        return cached[1]
+    cached: list[ast.AST] | None = getattr(func, _BODY_ATTR, None)
+    if cached is not None:
+        return cached
     nodes: list[ast.AST] = []
     stack: list[ast.AST] = list(reversed(func.body))
     while stack:
@@ -358,9 +357,7 @@ def walk_body(func: FunctionNode) -> list[ast.AST]:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
             continue
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
-    if len(_BODY_CACHE) >= _BODY_CACHE_MAX:
-        _BODY_CACHE.clear()
-    _BODY_CACHE[id(func)] = (func, nodes)
+    setattr(func, _BODY_ATTR, nodes)
     return nodes
 
 

@@ -29,6 +29,7 @@ from crudsmith.rules.fastapi_ast import (
     last_name,
     routers,
 )
+from crudsmith.rules.memo import memo
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_pydantic import (
     ClassIndex,
@@ -44,7 +45,6 @@ from crudsmith.rules.readers_pydantic import (
     imports_module,
     insert_at_end,
     local_types,
-    memo,
     node_span,
     orm_model_of,
     point,

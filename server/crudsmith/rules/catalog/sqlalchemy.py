@@ -19,6 +19,7 @@ from crudsmith.rules.fastapi_ast import (
     dotted_name,
     last_name,
 )
+from crudsmith.rules.memo import memo
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_rest import (
     DEPENDENCY_MARKERS,
@@ -135,20 +136,16 @@ def _is_sync_provider(func: ast.FunctionDef, factories: set[str]) -> bool:
     return False
 
 
-_FILE_SESSION_FACTS: dict[int, tuple[list[ast.stmt], _SessionFacts]] = {}
-_FILE_SESSION_FACTS_MAX = 64  # entries keep their trees alive: a few files, not a history
-
-
 def _file_session_facts(statements: list[ast.stmt]) -> _SessionFacts:
-    """One file's facts, computed once per parsed file (the db module is read by every router)."""
-    cached = _FILE_SESSION_FACTS.get(id(statements))
-    if cached is not None and cached[0] is statements:
-        return cached[1]
+    """One file's facts, computed once per parsed file (the db module is read by every router).
+
+    Memoised on the tree itself, so the facts go when the parse goes."""
+    return memo(statements, "sqlalchemy.session_facts", _new_session_facts)
+
+
+def _new_session_facts(statements: list[ast.stmt]) -> _SessionFacts:
     facts = _SessionFacts()
     _collect_facts(statements, facts)
-    if len(_FILE_SESSION_FACTS) >= _FILE_SESSION_FACTS_MAX:
-        _FILE_SESSION_FACTS.clear()
-    _FILE_SESSION_FACTS[id(statements)] = (statements, facts)
     return facts
 
 
