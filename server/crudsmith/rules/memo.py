@@ -26,15 +26,15 @@ def memo(statements: list[ast.stmt], key: str, compute: Callable[[list[ast.stmt]
     if not statements:
         return compute(statements)
     anchor = statements[0]
-    store: dict[tuple[int, str], tuple[list[ast.stmt], object]] | None = getattr(
-        anchor, _MEMO_ATTR, None
-    )
+    store: dict[tuple[int, int, str], object] | None = getattr(anchor, _MEMO_ATTR, None)
     if store is None:
         store = {}
         setattr(anchor, _MEMO_ATTR, store)
-    entry = store.get((id(statements), key))
-    if entry is not None and entry[0] is statements:
-        return entry[1]  # type: ignore[return-value]
+    # Keyed by the list's identity and length, never holding the list: a reference back
+    # to the list would make a cycle, and cycles of whole trees wait for a full collection.
+    memo_key = (id(statements), len(statements), key)
+    if memo_key in store:
+        return store[memo_key]  # type: ignore[return-value]
     value = compute(statements)
-    store[(id(statements), key)] = (statements, value)
+    store[memo_key] = value
     return value
