@@ -32,6 +32,7 @@ from crudsmith.workspace.index import WorkspaceIndex
 
 _log = logging.getLogger("crudsmith.lsp.diagnostics")
 
+IDLE_COLLECT_SECONDS = 1.0
 DEBOUNCE_SECONDS = 0.25
 SOURCE = "crudsmith"
 DOCS_URL = "https://github.com/crudsmith/crudsmith/blob/main/docs/rules/{code}.md"
@@ -131,6 +132,7 @@ class Diagnostics:
         self.server = server
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.refresh_task: asyncio.Task[None] | None = None
+        self.collect_task: asyncio.Task[None] | None = None
 
     @property
     def pull(self) -> bool:
@@ -220,7 +222,26 @@ class Diagnostics:
             with collector_paused():
                 return diagnostics_for(document, index, settings.lint, encoding)
 
-        return version, await asyncio.to_thread(work)
+        items = await asyncio.to_thread(work)
+        self.collect_when_idle()
+        return version, items
+
+    def collect_when_idle(self) -> None:
+        """A full garbage collection once editing pauses.
+
+        Analysis and rules run with the collector paused, and a full collection over a
+        large file's trees costs tens of milliseconds, so it is not done on the way to a
+        result; left to the collector's own schedule, though, old versions' cyclic
+        leftovers pile up between the rare full collections (measured: RSS growing by
+        ~7 MB per edit of a 200-model file instead of levelling off).
+        """
+        if self.collect_task is not None:
+            self.collect_task.cancel()
+        self.collect_task = asyncio.ensure_future(self._collect_later())
+
+    async def _collect_later(self) -> None:
+        await asyncio.sleep(IDLE_COLLECT_SECONDS)
+        gc.collect()
 
     def publish(self, uri: str, version: int | None, items: list[types.Diagnostic]) -> None:
         self.server.text_document_publish_diagnostics(
