@@ -27,25 +27,6 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = ["blog", "shop", "heroes", "forum"]
 EVERY_RULE = LintSettings()
 
-# Findings on crudsmith's own output that are real and reported, not hidden: each entry
-# must still occur (the test fails when it is fixed, so the entry gets removed).
-# - forum: the Flask translation (app/models.py) drops `onupdate=_utcnow` from
-#   Topic.updated_at without an `onupdate=func.now()` replacement
-#   (created_at gets `server_default=func.now()`), so the translated model says clients
-#   may set updated_at while the schemas (built from the original) treat it as
-#   server-set: CSM502 sees exactly that drift. A generation issue, reported.
-KNOWN_GENERATED: dict[str, set[str]] = {
-    "forum": {
-        "app/schemas/topic.py: CSM502 'TopicCreate' lacks column(s) 'updated_at' of model 'Topic'",
-        "app/schemas/topic.py: CSM502 'TopicUpdate' lacks column(s) 'updated_at' of model 'Topic'",
-    }
-}
-# - shop with auth=False: update/delete snippets of Order (owner FK customer_id) have no
-#   current user to compare with; CSM308 (a security rule of another helper) fires. Reported.
-KNOWN_SNIPPETS = {
-    ("shop", label, "CSM308") for label in ("crud-router", "crud-update", "crud-delete")
-}
-
 
 def _described(path: str, text: str, files: dict[str, str]) -> list[str]:
     index = workspace_of(files)
@@ -65,7 +46,7 @@ def test_generated_project_has_zero_findings(example: str, async_mode: bool) -> 
         for path, text in python.items()
         for line in _described(path, text, python)
     }
-    assert found == KNOWN_GENERATED.get(example, set())
+    assert found == set()
 
 
 def _without_line(described: str) -> str:
@@ -105,7 +86,6 @@ def test_completion_snippets_add_zero_findings(example: str, settings: Completio
     path = "app/routers/things.py"
     expanded = 0
     problems: list[str] = []
-    known: set[tuple[str, str, str]] = set()
     for document in (helper.ROUTER_DOCUMENT, EMPTY_MODULE):
         workspace = {"app/models.py": models_text, path: document}
         base = Counter(line.split(": ", 1)[1] for line in _described(path, document, workspace))
@@ -119,13 +99,7 @@ def test_completion_snippets_add_zero_findings(example: str, settings: Completio
                 finding = line.split(": ", 1)[1]
                 if not added[finding]:
                     continue
-                key = (example, item.label, finding.split(" ", 1)[0])
-                if key in KNOWN_SNIPPETS and not settings.auth:
-                    known.add(key)
-                else:
-                    problems.append(f"[{item.label} {item.model}] {line}")
+                problems.append(f"[{item.label} {item.model}] {line}")
             expanded += 1
     assert expanded >= 20
     assert problems == []
-    expected_known = {k for k in KNOWN_SNIPPETS if k[0] == example and not settings.auth}
-    assert known == expected_known

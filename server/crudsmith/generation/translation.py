@@ -228,6 +228,10 @@ def _column(col: ColumnSpec, resolver: _Resolver) -> ColumnTranslation:
     if col.kind is TypeKind.DATETIME and dropped and server_default is None and default is None:
         server_default = "func.now()"  # a local "now" helper: the database's clock does the same
         resolver.sa_names.add("func")
+    onupdate = carry(col.onupdate)
+    if col.kind is TypeKind.DATETIME and col.onupdate is not None and onupdate is None:
+        onupdate = "func.now()"  # same for `onupdate=_utcnow`: the column stays server-set
+        resolver.sa_names.add("func")
     return ColumnTranslation(
         name=col.name,
         column_name=col.column_name if col.column_name != col.name else None,
@@ -245,7 +249,7 @@ def _column(col: ColumnSpec, resolver: _Resolver) -> ColumnTranslation:
         ondelete=col.foreign_key.ondelete if col.foreign_key else None,
         default=default,
         server_default=server_default,
-        onupdate=carry(col.onupdate),
+        onupdate=onupdate,
         dropped=tuple(dropped),
         unknown_type=col.sa_type if col.kind is TypeKind.UNKNOWN else None,
     )

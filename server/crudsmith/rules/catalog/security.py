@@ -1257,6 +1257,8 @@ def _dumped_with_password(value: ast.expr, types: dict[str, str], index: ClassIn
 or delete everyone's rows unless the endpoint compares the owner with the current user
 (broken object-level authorisation, OWASP API1). The rule accepts a comparison or filter on
 the owner column, or handing the current user to a helper (`ensure_can_change(row, user)`).
+An endpoint with no authentication at all has no current user to compare with: that is
+CSM301's finding, not this one.
 
 Bad:
 
@@ -1290,7 +1292,11 @@ def owner_check_rule(ctx: RuleContext) -> Iterator[Finding]:
     if user is None:
         return
     helpers = _model_returning_helpers(ctx, models)
+    guarded = _guarded_owners(ctx)
+    aliases = _auth_aliases(ctx)
     for endpoint in endpoints:
+        if endpoint.owner not in guarded and not _has_auth(endpoint, aliases):
+            continue  # no user to compare with: CSM301 covers it
         model = _endpoint_model(endpoint, models, helpers)
         if model is None:
             continue
