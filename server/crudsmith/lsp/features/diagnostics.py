@@ -26,6 +26,7 @@ from crudsmith.lsp.documents import CachedDocument
 from crudsmith.lsp.safety import safe
 from crudsmith.lsp.server import CrudsmithServer, DocumentEvent
 from crudsmith.rules import engine
+from crudsmith.rules.docs import DOCS_URL
 from crudsmith.rules.model import Finding, Fix, Severity
 from crudsmith.workspace import scan
 from crudsmith.workspace.index import WorkspaceIndex
@@ -35,7 +36,6 @@ _log = logging.getLogger("crudsmith.lsp.diagnostics")
 IDLE_COLLECT_SECONDS = 1.0
 DEBOUNCE_SECONDS = 0.25
 SOURCE = "crudsmith"
-DOCS_URL = "https://github.com/crudsmith/crudsmith/blob/main/docs/rules/{code}.md"
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
