@@ -97,6 +97,24 @@ def test_only_limits_the_routers(tmp_path: Path) -> None:
     assert routers == {"__init__.py", "auth.py", "users.py", "posts.py"}
 
 
+def test_package_and_no_auth(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    args = ["generate", str(BLOG), "-o", str(out), "--package", "svc.api", "--no-auth"]
+    assert main(args) == 0
+    package = out / "svc" / "api"
+    assert (package / "main.py").exists() and (package / "routers" / "posts.py").exists()
+    assert not (package / "security.py").exists() and not (package / "deps.py").exists()
+    assert "from svc.api.db import" in (package / "routers" / "posts.py").read_text()
+    assert "CurrentUser" not in (package / "routers" / "posts.py").read_text()
+
+
+def test_bad_package_gives_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["generate", str(BLOG), "-o", str(tmp_path / "o"), "--package", "not-a.package"]
+    assert main(args) == 2
+    assert "package" in error_line(capsys)
+    assert not (tmp_path / "o").exists()
+
+
 def test_inspect_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inspect", str(REPO / "examples" / "heroes" / "models.py"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

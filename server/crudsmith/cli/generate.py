@@ -28,14 +28,16 @@ def run_generate(args: argparse.Namespace) -> int:
     if not analysis.models:
         raise CliError(f"{models_path}: no SQLAlchemy or SQLModel models found")
     output = Path(args.output)
-    options = GenerateOptions(
-        async_mode=args.async_mode,
-        only=_only(args.only),
-        models_module=args.models_module,
-        project_name=re.sub(r"[^A-Za-z0-9._-]+", "-", output.resolve().name) or "app",
-        source_name=models_path.name,
-    )
     try:
+        options = GenerateOptions(
+            async_mode=args.async_mode,
+            only=_only(args.only),
+            models_module=args.models_module,
+            project_name=re.sub(r"[^A-Za-z0-9._-]+", "-", output.resolve().name) or "app",
+            source_name=models_path.name,
+            package=args.package,
+            auth=args.auth,
+        )
         files = generate_project(analysis, source, options)
     except GenerationError as exc:
         raise CliError(f"{models_path}: {exc}") from exc
@@ -43,7 +45,8 @@ def run_generate(args: argparse.Namespace) -> int:
     selected = [m.name for m in analysis.models if options.only is None or m.name in options.only]
     names = ", ".join(selected)
     print(f"wrote {len(files)} files to {output} for {names}", file=sys.stderr)
-    print(f"next: cd {output} && pip install -e '.[dev]' && uvicorn app.main:app", file=sys.stderr)
+    serve = f"uvicorn {options.package}.main:app"
+    print(f"next: cd {output} && pip install -e '.[dev]' && {serve}", file=sys.stderr)
     return 0
 
 

@@ -51,6 +51,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--only", metavar="NAMES", help="comma-separated model names to generate endpoints for"
     )
     generate.add_argument(
+        "--package",
+        default="app",
+        metavar="NAME",
+        help="the dotted package the generated modules live in (default: app)",
+    )
+    generate.add_argument(
+        "--no-auth",
+        dest="auth",
+        action="store_false",
+        help="no JWT auth: no security/deps modules, no CurrentUser on mutations",
+    )
+    generate.add_argument(
         "--models-module",
         metavar="MODULE",
         help="import the models from this module (e.g. app.models) instead of copying the file",
