@@ -10,6 +10,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 from pygls.workspace import Workspace
 
+from crudsmith.analysis import module as analysis_module
 from crudsmith.lsp import documents as documents_module
 from crudsmith.lsp.documents import DocumentCache
 from crudsmith.workspace.index import WorkspaceIndex
@@ -45,8 +46,8 @@ def test_one_parse_per_version(
 ) -> None:
     workspace, index, cache, uri = setup
     calls: list[int] = []
-    real = documents_module.parse_tolerant
-    monkeypatch.setattr(documents_module, "parse_tolerant", lambda t: calls.append(1) or real(t))
+    real = analysis_module.parse_tolerant
+    monkeypatch.setattr(analysis_module, "parse_tolerant", lambda t: calls.append(1) or real(t))
     _open(workspace, uri, MODELS, 1)
     first = cache.get(uri)
     assert cache.get(uri) is first
@@ -81,7 +82,7 @@ def test_opening_an_indexed_file_reuses_its_parse(
     workspace, index, cache, uri = setup
     path = documents_module.uri_to_path(uri)
     indexed = index.update(path, MODELS)
-    monkeypatch.setattr(documents_module, "parse_tolerant", _fail)
+    monkeypatch.setattr(analysis_module, "parse_tolerant", _fail)
     _open(workspace, uri, MODELS, 1)
     document = cache.get(uri)
     assert document.statements is indexed.statements
@@ -108,8 +109,8 @@ def test_concurrent_requests_for_one_version_parse_once(
 ) -> None:
     workspace, _, cache, uri = setup
     calls: list[int] = []
-    real = documents_module.parse_tolerant
-    monkeypatch.setattr(documents_module, "parse_tolerant", lambda t: calls.append(1) or real(t))
+    real = analysis_module.parse_tolerant
+    monkeypatch.setattr(analysis_module, "parse_tolerant", lambda t: calls.append(1) or real(t))
     _open(workspace, uri, MODELS * 50, 1)
     results: list[object] = []
     threads = [threading.Thread(target=lambda: results.append(cache.get(uri))) for _ in range(4)]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crudsmith.workspace import index as index_module
+from crudsmith.analysis import module as analysis_module
 from crudsmith.workspace.index import WorkspaceIndex
 from crudsmith.workspace.scan import is_excluded, is_indexed, iter_python_files
 
@@ -62,13 +62,13 @@ def test_is_excluded(path: str, patterns: list[str], expected: bool) -> None:
 
 def test_index_update_parses_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = index_module.parse_tolerant
+    real = analysis_module.parse_tolerant
 
     def counting(text: str) -> object:
         calls.append(text)
         return real(text)
 
-    monkeypatch.setattr(index_module, "parse_tolerant", counting)
+    monkeypatch.setattr(analysis_module, "parse_tolerant", counting)
     index = WorkspaceIndex()
     source = (
         "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import gc
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from crudsmith.analysis.annotations import AnnInfo, annotation_key, read_annotation
 from crudsmith.analysis.body import Member
 from crudsmith.analysis.classes import ClassInfo, Kind, Lineage, classify, resolve_table_name
+from crudsmith.analysis.collector import collector_paused
 from crudsmith.analysis.columns import (
     COLUMN_CALLS,
     build_column,
@@ -104,9 +103,17 @@ def analyze(text: str) -> ModuleAnalysis:
     """Analyse `text`; never raises (a failure returns what was found before it)."""
     found = _Found()
     # Last resort: analysis must never break the editor or the CLI.
-    with _collector_paused(), contextlib.suppress(Exception):
+    with collector_paused(), contextlib.suppress(Exception):
         _analyze_into(text, found)
     return found.result()
+
+
+def parse_and_analyze(text: str) -> tuple[ParseResult, ModuleAnalysis]:
+    """Parse `text` once (tolerantly) and analyse it: for callers that keep the statements
+    too (the rule engine, the editor's documents, the workspace index). Never raises."""
+    with collector_paused():
+        parsed = parse_tolerant(text)
+    return parsed, analyze_parsed(text, parsed)
 
 
 def analyze_parsed(text: str, parsed: ParseResult) -> ModuleAnalysis:
@@ -116,28 +123,9 @@ def analyze_parsed(text: str, parsed: ParseResult) -> ModuleAnalysis:
     index), so the text is parsed once. Never raises.
     """
     found = _Found()
-    with _collector_paused(), contextlib.suppress(Exception):
+    with collector_paused(), contextlib.suppress(Exception):
         _analyze_into(text, found, parsed)
     return found.result()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a tree is alive.
-
-    The AST of a large file is millions of young objects; every collection the
-    analysis triggers would traverse them again (measured: more than half the
-    time on a 1,000-model file). Analysis builds no reference cycles, so nothing
-    is lost by collecting afterwards instead. The previous state is restored.
-    """
-    was_enabled = gc.isenabled()
-    if was_enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _analyze_into(text: str, found: _Found, parsed: ParseResult | None = None) -> None:

@@ -8,7 +8,7 @@ blocks); the first binding of a name wins, so `try: from x import a` beats the
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from crudsmith.analysis.spec import ImportSpec
@@ -19,6 +19,20 @@ _ASYNC_NAMES = frozenset(
 _ASYNC_MODULE_SUFFIXES = ("sqlalchemy.ext.asyncio", "sqlmodel.ext.asyncio")
 # Roots of the libraries whose names we read by their last component.
 ORM_ROOTS = frozenset({"sqlalchemy", "sqlmodel", "flask_sqlalchemy"})
+
+
+def defined_names(statements: Iterable[ast.stmt]) -> list[str]:
+    """Names these statements define: functions, classes and plain-name assignment targets
+    (imports and tuple targets excluded), in order."""
+    names: list[str] = []
+    for stmt in statements:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.append(stmt.name)
+        elif isinstance(stmt, ast.Assign):
+            names.extend(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names.append(stmt.target.id)
+    return names
 
 
 def iter_module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pathspec
 
+from crudsmith.cli.files import read_python_text
 from crudsmith.cli.main import CliError
 from crudsmith.config import ConfigError
 from crudsmith.config.lint import (
@@ -187,18 +188,6 @@ def display_path(path: Path) -> str:
 BOM = "\ufeff"
 
 
-def read_source(path: Path) -> str:
-    """The file's text; a UTF-8 byte-order mark is kept (see `_without_bom`)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CliError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CliError(f"{path}: not a UTF-8 Python file") from exc
-
-
 def _without_bom(text: str) -> tuple[str, str]:
     """(text the rules see, prefix to put back on write): Python ignores a leading BOM,
     `ast.parse` of a str does not, and columns are counted without it (like Ruff)."""
@@ -226,7 +215,7 @@ def index_files(
     boms: dict[str, str] = {}
     for path in files:
         name = display_path(path)
-        text, bom = _without_bom(read_source(path))
+        text, bom = _without_bom(read_python_text(path))
         ctx = build_context(name, text)
         boms[name] = bom
         index.put(IndexedFile(name, ctx.statements, ctx.analysis))

@@ -15,10 +15,15 @@ def read_models_file(path: Path) -> str:
         raise CliError(f"{path}: no such file")
     if path.is_dir():
         raise CliError(f"{path}: is a directory, expected a Python models file")
+    return read_python_text(path)
+
+
+def read_python_text(path: Path) -> str:
+    """The file's UTF-8 text (a byte-order mark kept); a CliError naming the problem."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CliError(f"{path}: cannot read: {exc.strerror}") from exc
+        raise CliError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

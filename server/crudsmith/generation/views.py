@@ -28,7 +28,7 @@ _ROUTER_NAMES = frozenset(
         "router", "select", "status", "taken", "total", "value",
     }
 )  # fmt: skip
-_TYPE_IMPORTS: dict[str, tuple[str, str]] = {
+TYPE_IMPORTS_BY_ANNOTATION: dict[str, tuple[str, str]] = {
     "uuid.UUID": ("uuid", ""),
     "dict[str, Any]": ("typing", "Any"),
     "Decimal": ("decimal", "Decimal"),
@@ -211,7 +211,7 @@ def _model_view(
         or (owner is not None and r.column.name == owner.name)
         or (is_user and r.column.name == password_hash)
     ]
-    imports = {_TYPE_IMPORTS[t] for t in types if t in _TYPE_IMPORTS}
+    imports = {TYPE_IMPORTS_BY_ANNOTATION[t] for t in types if t in TYPE_IMPORTS_BY_ANNOTATION}
     keys = _keys(model, snake)
     patch = _patch_sample(roles)
     fk_checks = _fk_checks(roles, model, by_table)
@@ -458,7 +458,9 @@ def is_sqlmodel(models: Iterable[ModelSpec]) -> bool:
 
 
 def _type_imports(types: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted({_TYPE_IMPORTS[t] for t in types if t in _TYPE_IMPORTS}))
+    return tuple(
+        sorted({TYPE_IMPORTS_BY_ANNOTATION[t] for t in types if t in TYPE_IMPORTS_BY_ANNOTATION})
+    )
 
 
 def _fk_checks(

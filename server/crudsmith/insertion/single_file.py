@@ -18,6 +18,8 @@ import ast
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from crudsmith.analysis.names import defined_names
+
 
 def _prefixed(name: str, prefix: str) -> str:
     if name.isupper():
@@ -35,22 +37,10 @@ def router_renames(source: str, prefix: str, keep: Iterable[str]) -> dict[str, s
     """Renames for the top-level names of one router module (names containing `keep` stay)."""
     markers = [k.lower() for k in keep]
     renames: dict[str, str] = {}
-    for name in _top_level_names(ast.parse(source)):
+    for name in defined_names(ast.parse(source).body):
         if not any(marker in name.lower() for marker in markers):
             renames[name] = _prefixed(name, prefix)
     return renames
-
-
-def _top_level_names(module: ast.Module) -> list[str]:
-    names: list[str] = []
-    for node in module.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.append(node.name)
-        elif isinstance(node, ast.Assign):
-            names.extend(t.id for t in node.targets if isinstance(t, ast.Name))
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            names.append(node.target.id)
-    return names
 
 
 def rewrite(

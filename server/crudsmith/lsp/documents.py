@@ -9,7 +9,6 @@ parse in the `WorkspaceIndex`, so the index never parses an open document again.
 from __future__ import annotations
 
 import ast
-import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -18,8 +17,7 @@ from dataclasses import dataclass
 from pygls.uris import to_fs_path
 from pygls.workspace import Workspace
 
-from crudsmith.analysis.module import analyze_parsed
-from crudsmith.analysis.parse import parse_tolerant
+from crudsmith.analysis.module import parse_and_analyze
 from crudsmith.analysis.spec import ModuleAnalysis
 from crudsmith.rules.model import RuleContext, WorkspaceView
 from crudsmith.workspace.index import IndexedFile, WorkspaceIndex
@@ -52,14 +50,7 @@ class CachedDocument:
 
 def build_document(uri: str, version: int | None, text: str) -> CachedDocument:
     """Parse (once) and analyse one text; thread-safe, never raises on bad input."""
-    was_enabled = gc.isenabled()
-    gc.disable()  # the tree is millions of young objects: see analysis.module
-    try:
-        parsed = parse_tolerant(text)
-    finally:
-        if was_enabled:
-            gc.enable()
-    analysis = analyze_parsed(text, parsed)
+    parsed, analysis = parse_and_analyze(text)
     return CachedDocument(uri, uri_to_path(uri), version, text, parsed.statements, analysis)
 
 

@@ -15,13 +15,13 @@ clamped, never raised on: clients send stale positions while the user types.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from lsprotocol import types
 
 from crudsmith.analysis.spec import ModelSpec, ModuleAnalysis, SourceSpan
+from crudsmith.rules.lines import line_starts
 from crudsmith.rules.model import TextEdit
 
 UTF8 = types.PositionEncodingKind.Utf8
@@ -29,8 +29,6 @@ UTF16 = types.PositionEncodingKind.Utf16
 UTF32 = types.PositionEncodingKind.Utf32
 
 Encoding = types.PositionEncodingKind | str
-
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +56,7 @@ class LineIndex:
 @lru_cache(maxsize=16)
 def line_index(text: str) -> LineIndex:
     """The (cached) line index of `text`; a document version's text is indexed once."""
-    starts = [0]
-    starts.extend(m.end() for m in _NEWLINE.finditer(text))
-    return LineIndex(text, tuple(starts))
+    return LineIndex(text, line_starts(text))
 
 
 # --------------------------------------------------------------------------- columns

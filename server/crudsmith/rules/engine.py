@@ -10,17 +10,17 @@ both call these; nothing here knows about either.
 from __future__ import annotations
 
 import ast
-import contextlib
-import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from crudsmith.analysis.module import analyze_parsed
-from crudsmith.analysis.parse import PARSE_ERRORS, parse_tolerant
+from crudsmith.analysis.collector import collector_paused
+from crudsmith.analysis.module import parse_and_analyze
+from crudsmith.analysis.parse import PARSE_ERRORS
 from crudsmith.analysis.spec import ModelSpec, ModuleAnalysis
 from crudsmith.config.lint import LintSettings
-from crudsmith.rules.fixes import OverlappingEditsError, apply_edits, line_start_offsets, offset_of
+from crudsmith.rules.fixes import OverlappingEditsError, apply_edits, offset_of
+from crudsmith.rules.lines import line_starts
 from crudsmith.rules.model import Finding, Rule, RuleContext, WorkspaceView
 from crudsmith.rules.noqa import NoqaLines
 from crudsmith.rules.registry import all_rules, run_rule
@@ -75,28 +75,13 @@ class _Overlay:
             yield self._path, self._statements
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic GC while rules walk a tree (see analysis.module._collector_paused:
-    a large file's AST is millions of young objects each collection would traverse)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def build_context(path: str, text: str, workspace: WorkspaceView | None = None) -> RuleContext:
     """Parse `text` once (tolerantly) and analyse it; never raises.
 
     With a workspace, the rules see this text for `path` even when the
     workspace holds another version of it.
     """
-    with _collector_paused():
-        parsed = parse_tolerant(text)
-    analysis = analyze_parsed(text, parsed)
+    parsed, analysis = parse_and_analyze(text)
     view: WorkspaceView | None = None
     if workspace is not None:
         view = _Overlay(workspace, path, parsed.statements, analysis)
@@ -114,7 +99,7 @@ def check(
     chosen = selected_rules(settings) if rules is None else rules
     noqa = NoqaLines(ctx.source)
     findings: list[Finding] = []
-    with _collector_paused():
+    with collector_paused():
         produced = [finding for rule in chosen for finding in run_rule(rule, ctx)]
     for finding in produced:
         if not settings.is_enabled(finding.code) or noqa.silenced(finding.span.line, finding.code):
@@ -195,7 +180,7 @@ def _fixable(finding: Finding) -> bool:
 
 def _fix_pass(source: str, findings: Sequence[Finding], parses: bool) -> tuple[str, list[Finding]]:
     """Apply every safe, non-overlapping fix of `findings` once."""
-    starts = line_start_offsets(source)
+    starts = line_starts(source)
     taken: list[tuple[int, int]] = []
     batch: list[Finding] = []
     for finding in sorted(findings, key=sort_key):

@@ -11,21 +11,16 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
+from crudsmith.analysis.names import defined_names
 from crudsmith.analysis.spec import ColumnSpec
 from crudsmith.generation import fields
 from crudsmith.generation.render import environment
-from crudsmith.generation.views import SchemaField
+from crudsmith.generation.views import TYPE_IMPORTS_BY_ANNOTATION, SchemaField
 
-# Where the names a rendered field may use come from.
+# Where the names a rendered field may use come from: the generator's own table, keyed
+# by the name the annotation uses (`uuid` for `uuid.UUID`, `Any` for `dict[str, Any]`).
 TYPE_IMPORTS: Mapping[str, tuple[str, str]] = {
-    "Decimal": ("decimal", "Decimal"),
-    "datetime": ("datetime", "datetime"),
-    "date": ("datetime", "date"),
-    "time": ("datetime", "time"),
-    "timedelta": ("datetime", "timedelta"),
-    "EmailStr": ("pydantic", "EmailStr"),
-    "Any": ("typing", "Any"),
-    "uuid": ("uuid", ""),
+    name or module: (module, name) for module, name in TYPE_IMPORTS_BY_ANNOTATION.values()
 }
 _BUILTINS = frozenset({"int", "str", "bool", "float", "bytes", "dict", "list", "None"})
 
@@ -101,12 +96,7 @@ def bound_names(statements: list[ast.stmt]) -> set[str]:
             bound.update((a.asname or a.name).split(".", 1)[0] for a in stmt.names)
         elif isinstance(stmt, ast.ImportFrom):
             bound.update(a.asname or a.name for a in stmt.names)
-        elif isinstance(stmt, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            bound.add(stmt.name)
-        elif isinstance(stmt, ast.Assign):
-            bound.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            bound.add(stmt.target.id)
+    bound.update(defined_names(statements))
     return bound
 
 

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from crudsmith.analysis.spec import SourceSpan
+from crudsmith.rules.lines import line_starts
 from crudsmith.rules.model import TextEdit
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class OverlappingEditsError(ValueError):
     """Two edits touch the same text; the caller applies them in separate passes."""
 
 
-def offset_of(source: str, line: int, byte_col: int, line_starts: list[int] | None = None) -> int:
+def offset_of(source: str, line: int, byte_col: int, starts: Sequence[int] | None = None) -> int:
     """The str index of (1-based line, UTF-8 byte column) in `source`."""
-    starts = line_starts if line_starts is not None else line_start_offsets(source)
+    if starts is None:
+        starts = line_starts(source)
     if line - 1 >= len(starts):
         return len(source)
     start = starts[line - 1]
@@ -26,14 +25,9 @@ def offset_of(source: str, line: int, byte_col: int, line_starts: list[int] | No
     return start + len(prefix.decode("utf-8", "surrogatepass"))
 
 
-def line_start_offsets(source: str) -> list[int]:
-    """The str index where each line starts (lines end at \\n, \\r\\n or \\r, like `ast`)."""
-    return [0, *(match.end() for match in _LINE_BREAK.finditer(source))]
-
-
 def apply_edits(source: str, edits: Iterable[TextEdit]) -> str:
     """Apply non-overlapping edits (positions refer to the original `source`)."""
-    starts = line_start_offsets(source)
+    starts = line_starts(source)
     resolved = sorted(
         (
             offset_of(source, e.span.line, e.span.col, starts),

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
+from crudsmith.analysis.names import defined_names
 from crudsmith.analysis.spec import ModelSpec, SourceSpan
 from crudsmith.rules.fastapi_ast import (
     Endpoint,
@@ -23,7 +24,8 @@ from crudsmith.rules.fastapi_ast import (
     last_name,
     pydantic_classes,
 )
-from crudsmith.rules.fixes import line_start_offsets, offset_of
+from crudsmith.rules.fixes import offset_of
+from crudsmith.rules.lines import line_starts
 from crudsmith.rules.memo import memo
 from crudsmith.rules.model import RuleContext, TextEdit
 
@@ -53,11 +55,8 @@ def insert_at_end(node: ast.AST, text: str) -> TextEdit:
 
 
 def source_of(ctx: RuleContext, node: ast.AST) -> str:
-    """The source text of `node` (line starts computed once per context)."""
-    starts = ctx.memo.get("line_starts")
-    if not isinstance(starts, list):
-        starts = line_start_offsets(ctx.source)
-        ctx.memo["line_starts"] = starts
+    """The source text of `node` (line starts computed once per text)."""
+    starts = line_starts(ctx.source)
     span = node_span(node)
     start = offset_of(ctx.source, span.line, span.col, starts)
     end = offset_of(ctx.source, span.end_line, span.end_col, starts)
@@ -226,22 +225,13 @@ def _build_class_index(ctx: RuleContext) -> ClassIndex:
             orm.setdefault(model.name, model)
     # A workspace class counts where this file does not bind its name to something else
     # (imported, or used free as in a snippet).
-    bound = memo(ctx.statements, "bound", _locally_bound)
+    bound = memo(ctx.statements, "bound", _defined_name_set)
     visible = {name: cls for name, cls in workspace.items() if name not in bound}
     return ClassIndex(local, visible, orm)
 
 
-def _locally_bound(statements: list[ast.stmt]) -> frozenset[str]:
-    """Module-level names bound by a definition or an assignment (imports excluded)."""
-    names: set[str] = set()
-    for stmt in statements:
-        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(stmt.name)
-        elif isinstance(stmt, ast.Assign):
-            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            names.add(stmt.target.id)
-    return frozenset(names)
+def _defined_name_set(statements: list[ast.stmt]) -> frozenset[str]:
+    return frozenset(defined_names(statements))
 
 
 def is_imported_from(ctx: RuleContext, name: str, modules: Iterable[str]) -> bool:

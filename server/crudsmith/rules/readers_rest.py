@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from crudsmith.analysis.names import defined_names
 from crudsmith.analysis.spec import SourceSpan
 from crudsmith.rules.fastapi_ast import (
     Endpoint,
@@ -24,6 +25,7 @@ from crudsmith.rules.fastapi_ast import (
     last_name,
 )
 from crudsmith.rules.fixes import offset_of
+from crudsmith.rules.lines import LINE_BREAK, line_starts
 from crudsmith.rules.model import RuleContext, TextEdit
 
 # Starlette's current (non-deprecated) names for `fastapi.status`.
@@ -148,7 +150,6 @@ class _FileFacts:
     from_imports: dict[str, ast.ImportFrom]  # module -> its first `from module import a, b`
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends `ast` counts
 _FACTS_CACHE: list[tuple[list[ast.stmt], str, _FileFacts]] = []
 
 
@@ -169,12 +170,8 @@ def _facts(ctx: RuleContext) -> _FileFacts:
         elif isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 imports.setdefault(alias.asname or alias.name.split(".")[0], "")
-        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            bound.add(stmt.name)
-        elif isinstance(stmt, ast.Assign | ast.AnnAssign):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            bound.update(t.id for t in targets if isinstance(t, ast.Name))
-    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(ctx.source))]
+    bound.update(defined_names(ctx.statements))
+    starts = list(line_starts(ctx.source))
     bounds = [*starts, len(ctx.source)]
     lines = [ctx.source[bounds[i] : bounds[i + 1]].rstrip("\r\n") for i in range(len(bounds) - 1)]
     if lines and lines[-1] == "" and bounds[-2] == len(ctx.source):
@@ -186,7 +183,7 @@ def _facts(ctx: RuleContext) -> _FileFacts:
 
 def with_newlines(ctx: RuleContext, text: str) -> str:
     """`text` (written with \\n) using the file's own line ending (\\r\\n files stay \\r\\n)."""
-    first = _LINE_BREAK.search(ctx.source)
+    first = LINE_BREAK.search(ctx.source)
     if first is None or first.group() == "\n":
         return text
     return text.replace("\n", first.group())

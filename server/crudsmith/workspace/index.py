@@ -11,8 +11,7 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from crudsmith.analysis.module import analyze_parsed
-from crudsmith.analysis.parse import parse_tolerant
+from crudsmith.analysis.module import parse_and_analyze
 from crudsmith.analysis.spec import ModelSpec, ModuleAnalysis
 
 
@@ -31,8 +30,8 @@ class WorkspaceIndex:
 
     def update(self, path: str, text: str) -> IndexedFile:
         """(Re)index `path` from `text` (parsed once); never raises."""
-        parsed = parse_tolerant(text)
-        entry = IndexedFile(path, parsed.statements, analyze_parsed(text, parsed), text)
+        parsed, analysis = parse_and_analyze(text)
+        entry = IndexedFile(path, parsed.statements, analysis, text)
         self._files[path] = entry
         return entry
 

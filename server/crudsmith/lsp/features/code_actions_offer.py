@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from crudsmith.analysis.names import defined_names
 from crudsmith.analysis.parse import parse_tolerant
 from crudsmith.analysis.spec import ModelSpec
 from crudsmith.config.settings import Settings
@@ -34,18 +35,6 @@ class Offer:
     title: str
     goal: Goal
     model: str | None = None
-
-
-def _top_names(statements: list[ast.stmt]) -> set[str]:
-    names: set[str] = set()
-    for node in statements:
-        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            names.add(node.target.id)
-    return names
 
 
 def _top_calls(statements: list[ast.stmt]) -> tuple[set[str], set[str]]:
@@ -74,7 +63,7 @@ class _Module:
 
     @cached_property
     def names(self) -> set[str]:
-        return _top_names(self.statements or [])
+        return set(defined_names(self.statements or []))
 
     @cached_property
     def calls(self) -> tuple[set[str], set[str]]:

@@ -11,10 +11,8 @@ Analysis and rules run on a worker thread, so typing never waits for them.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -105,23 +103,6 @@ def is_excluded(path: str, root: Path | None, patterns: tuple[str, ...]) -> bool
     except ValueError:
         return False
     return scan.is_excluded(relative, patterns)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic GC during a rules pass, as analysis does during a parse.
-
-    The rules walk trees of millions of young objects; collections triggered meanwhile
-    traverse the whole (large, acyclic) heap again and again. Only the thread that
-    disabled the collector enables it again.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --------------------------------------------------------------------------- the feature
@@ -219,8 +200,7 @@ class Diagnostics:
             )
             if is_excluded(document.path, root, settings.exclude):
                 return []
-            with collector_paused():
-                return diagnostics_for(document, index, settings.lint, encoding)
+            return diagnostics_for(document, index, settings.lint, encoding)  # GC paused inside
 
         items = await asyncio.to_thread(work)
         self.collect_when_idle()
