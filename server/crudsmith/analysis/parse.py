@@ -9,6 +9,7 @@ failing that, by keeping the longest prefix that parses.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from crudsmith.analysis.source import split_lines
@@ -31,16 +32,32 @@ _CONTINUATIONS = ("else", "elif", "except", "finally", "case")
 _CLOSERS = frozenset(")]}")
 
 
+class Statements(list[ast.stmt]):
+    """The top-level statements of one parse, with room for facts read from them.
+
+    Readers memoise per parse in `facts` (see `rules.memo`). The facts live on the list,
+    not on a node: a fact that holds nodes (most do) would otherwise form a reference
+    cycle with the node it hangs on, and every edit's whole tree would wait for a full
+    garbage collection instead of going when its document version goes.
+    """
+
+    __slots__ = ("facts",)
+
+    def __init__(self, statements: Iterable[ast.stmt] = ()) -> None:
+        super().__init__(statements)
+        self.facts: dict[str, object] = {}
+
+
 @dataclass(slots=True)
 class ParseResult:
-    statements: list[ast.stmt] = field(default_factory=list)
+    statements: Statements = field(default_factory=Statements)
     problems: list[SyntaxProblem] = field(default_factory=list)
 
 
 def parse_tolerant(text: str) -> ParseResult:
     """Parse `text`, recovering whatever top-level statements parse."""
     try:
-        return ParseResult(statements=ast.parse(text).body)
+        return ParseResult(statements=Statements(ast.parse(text).body))
     except PARSE_ERRORS as exc:
         error = exc
     lines = split_lines(text)
