@@ -7,7 +7,6 @@ their (possibly unsaved) text in the index.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import time
 import uuid
@@ -87,9 +86,6 @@ async def index_workspace(server: CrudsmithServer) -> None:
                 progress, types.WorkDoneProgressEnd(message=f"{len(files)} files indexed")
             )
     server.indexing_done = True
-    # The index's trees live as long as their files are unchanged: keep them out of the
-    # cyclic collector's full passes (they hold no cycles; refcounting frees replaced ones).
-    gc.freeze()
     _log.info(
         "indexed %d files (%d models) in %.0f ms",
         len(files),
