@@ -1,9 +1,11 @@
 """Schema drift: how a Pydantic schema derived from a model differs from the model.
 
-A schema is derived from model `M` when its name is `{M}Base`, `{M}Create`,
-`{M}Update` or `{M}Public` (the default name patterns). What each kind should
-hold comes from the generator's own column roles (`generation.fields`), so the
-code crudsmith writes is drift-free by construction:
+A schema is derived from model `M` when its name is the `base`, `create`, `update`
+or `public` name pattern of `[tool.crudsmith.names]` (or the editor's `names`
+setting; `RuleContext.names`) applied to `M`: by default `{M}Base`, `{M}Create`,
+`{M}Update`, `{M}Public`. What each kind should hold comes from the generator's
+own column roles (`generation.fields`), so the code crudsmith writes is drift-free
+by construction:
 
 - Create: the client-settable columns (not server-set, not the owner key, not a
   password hash: a `password` input replaces it);
@@ -19,15 +21,19 @@ and fixes. Fields are read from `ast` only.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from crudsmith.analysis.spec import ColumnSpec, ModelSpec, TypeKind
 from crudsmith.generation import fields
+from crudsmith.generation.options import SchemaNames
 from crudsmith.rules.fastapi_ast import call_keyword, last_name, pydantic_classes
 from crudsmith.rules.model import RuleContext
 
 KINDS = ("Base", "Create", "Update", "Public")
+_MODEL = "{model}"
 
 # Annotation names per value family; a name outside these is not compared.
 _FAMILIES: dict[str, str] = {
@@ -97,17 +103,53 @@ class Mismatch:
     detail: str  # human wording for the message
 
 
+def kind_patterns(names: SchemaNames) -> tuple[tuple[str, str], ...]:
+    """(kind, name pattern) of each drift-checked kind, in KINDS order."""
+    return (
+        ("Base", names.base),
+        ("Create", names.create),
+        ("Update", names.update),
+        ("Public", names.public),
+    )
+
+
+@cache
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    """A pattern as a regex capturing the model name (`{model}Out` -> `(?P<model>.+)Out`);
+    a repeated `{model}` must repeat the same name."""
+    first, *rest = pattern.split(_MODEL)
+    parts = [re.escape(first), "(?P<model>.+)", re.escape(rest[0])]
+    for literal in rest[1:]:
+        parts += ["(?P=model)", re.escape(literal)]
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def model_part(name: str, pattern: str) -> str | None:
+    """The model name `pattern` turns into class name `name`, if it does."""
+    if _MODEL not in pattern:
+        return None
+    found = _pattern_regex(pattern).fullmatch(name)
+    return found.group("model") if found else None
+
+
+def may_be_schema(name: str, names: SchemaNames) -> bool:
+    """Whether `name` fits some drift-checked kind's pattern (for any model name)."""
+    return any(model_part(name, pattern) is not None for _kind, pattern in kind_patterns(names))
+
+
 def derived_schemas(ctx: RuleContext, models: Iterable[ModelSpec]) -> Iterator[Schema]:
-    """The schemas of this file derived from `models`, with their fields read."""
+    """The schemas of this file derived from `models` (under the context's name
+    patterns), with their fields read."""
     by_name = {model.name: model for model in models}
     if not by_name:
         return
+    patterns = kind_patterns(ctx.names)
     classes = pydantic_classes(ctx.statements)
     own_fields = {name: read_fields(node) for name, node in classes.items()}
     for name, node in classes.items():
-        for kind in KINDS:
-            if name.endswith(kind) and name[: -len(kind)] in by_name:
-                model = by_name[name[: -len(kind)]]
+        for kind, pattern in patterns:
+            model = by_name.get(model_part(name, pattern) or "")
+            if model is not None:
                 effective = set(_inherited(node, classes, own_fields, set()))
                 yield Schema(node, model, kind, own_fields[name], effective)
                 break

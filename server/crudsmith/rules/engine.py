@@ -19,6 +19,7 @@ from crudsmith.analysis.module import parse_and_analyze
 from crudsmith.analysis.parse import PARSE_ERRORS
 from crudsmith.analysis.spec import ModelSpec, ModuleAnalysis
 from crudsmith.config.lint import LintSettings
+from crudsmith.generation.options import SchemaNames
 from crudsmith.rules.fixes import OverlappingEditsError, apply_edits, offset_of
 from crudsmith.rules.lines import line_starts
 from crudsmith.rules.model import Finding, Rule, RuleContext, WorkspaceView
@@ -75,17 +76,23 @@ class _Overlay:
             yield self._path, self._statements
 
 
-def build_context(path: str, text: str, workspace: WorkspaceView | None = None) -> RuleContext:
+def build_context(
+    path: str,
+    text: str,
+    workspace: WorkspaceView | None = None,
+    names: SchemaNames | None = None,
+) -> RuleContext:
     """Parse `text` once (tolerantly) and analyse it; never raises.
 
     With a workspace, the rules see this text for `path` even when the
-    workspace holds another version of it.
+    workspace holds another version of it. `names`: the configured schema
+    name patterns (the defaults when None).
     """
     parsed, analysis = parse_and_analyze(text)
     view: WorkspaceView | None = None
     if workspace is not None:
         view = _Overlay(workspace, path, parsed.statements, analysis)
-    return RuleContext(path, text, parsed.statements, analysis, view)
+    return RuleContext(path, text, parsed.statements, analysis, view, names or SchemaNames())
 
 
 def selected_rules(settings: LintSettings) -> list[Rule]:
@@ -247,9 +254,10 @@ def check_source(
     text: str,
     settings: LintSettings,
     workspace: WorkspaceView | None = None,
+    names: SchemaNames | None = None,
 ) -> list[Finding]:
     """`check(build_context(...))` in one call."""
-    return check(build_context(path, text, workspace), settings)
+    return check(build_context(path, text, workspace, names), settings)
 
 
 def fix_source(
@@ -257,11 +265,12 @@ def fix_source(
     text: str,
     settings: LintSettings,
     workspace: WorkspaceView | None = None,
+    names: SchemaNames | None = None,
 ) -> FixResult:
     """Check `text`, apply its safe fixes until stable, and report what remains."""
 
     def recheck(new_text: str) -> list[Finding]:
-        return check_source(path, new_text, settings, workspace)
+        return check_source(path, new_text, settings, workspace, names)
 
     first = recheck(text)
     source, applied, remaining = fix_all(text, first, recheck)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from crudsmith.analysis.spec import ModelSpec, ModuleAnalysis, SourceSpan
+from crudsmith.generation.options import SchemaNames
 
 
 class Severity(enum.StrEnum):
@@ -82,6 +83,9 @@ class RuleContext:
     statements: list[ast.stmt]  # from analysis.parse.parse_tolerant (broken files: the parts)
     analysis: ModuleAnalysis
     workspace: WorkspaceView | None = None
+    # The configured schema class-name patterns (`[tool.crudsmith.names]`, the editor's
+    # `names`): which classes CSM501 and CSM502 take for a model's schemas.
+    names: SchemaNames = field(default_factory=SchemaNames)
     # Facts several rules derive from this context (one check run), computed once. It lives
     # and dies with the context: a cache keyed elsewhere would keep old trees alive.
     memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)

@@ -14,8 +14,6 @@ from crudsmith.rules.lines import line_count, line_text
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.registry import rule
 
-SCHEMA_SUFFIXES = ("Base", "Create", "Update", "Public", "Page")
-
 
 def _name_span(node: ast.ClassDef, source_line: str) -> SourceSpan:
     """The span of a class's name: after `class ` on its line (UTF-8 byte columns)."""
@@ -46,11 +44,14 @@ def _class_nodes(statements: list[ast.stmt]) -> dict[str, ast.ClassDef]:
 A model class that no endpoint in the workspace refers to: it is stored but not served.
 A model *has endpoints* when some endpoint function of the workspace (a function
 decorated with `@<router or app>.<get|post|put|patch|delete|head|options|api_route>(...)`)
-mentions the model's name, or one of its schema names (`{Model}Base`, `{Model}Create`,
-`{Model}Update`, `{Model}Public`, `{Model}Page`), anywhere in its decorator, its
+mentions the model's name, or one of its schema names, anywhere in its decorator, its
 signature (annotations, defaults) or its body, as a name or as the last part of a
-dotted name. The finding is reported on the class name in the file that defines the
-model; in the editor it carries the "Generate endpoints" quick fix (the `model` data).
+dotted name. The schema names are those of the `[tool.crudsmith.names]` patterns (or
+the editor's `names` setting): by default `{Model}Base`, `{Model}Create`,
+`{Model}Update`, `{Model}Public` and `{Model}Page`; with `public = "{model}Out"` an
+endpoint answering `TagOut` serves `Tag`. The finding is reported on the class name
+in the file that defines the model; in the editor it carries the "Generate endpoints"
+quick fix (the `model` data).
 
 Bad (no endpoint mentions `Tag`):
 
@@ -76,7 +77,7 @@ def model_without_endpoints(ctx: RuleContext) -> Iterator[Finding]:
         mentioned |= workspace_refs.endpoint_names(statements)
     classes = _class_nodes(ctx.statements)
     for model in ctx.analysis.models:
-        names = {model.name, *(model.name + suffix for suffix in SCHEMA_SUFFIXES)}
+        names = {model.name, *ctx.names.of(model.name).values()}
         node = classes.get(model.name)
         if node is None or names & mentioned:
             continue
@@ -100,7 +101,10 @@ def model_without_endpoints(ctx: RuleContext) -> Iterator[Finding]:
     """\
 A Pydantic schema derived from a model — named `{Model}Base`, `{Model}Create`,
 `{Model}Update` or `{Model}Public`, anywhere in the workspace — that no longer matches
-the model's columns:
+the model's columns. The names follow the `base`, `create`, `update` and `public`
+patterns of `[tool.crudsmith.names]` (or the editor's `names` setting): with
+`create = "{model}In"` and `public = "{model}Out"`, `UserIn` and `UserOut` are checked
+as User's Create and Public schemas.
 
 - a column the schema's kind should carry is missing (Create: the client-settable
   columns; Update: the same without the primary key; Public: every non-sensitive
@@ -138,7 +142,7 @@ class UserCreate(UserBase):
 )
 def schema_drift(ctx: RuleContext) -> Iterator[Finding]:
     classes = pydantic_classes(ctx.statements)
-    if not any(name.endswith(drift.KINDS) for name in classes):
+    if not any(drift.may_be_schema(name, ctx.names) for name in classes):
         return
     models = _workspace_models(ctx)
     if not models:
