@@ -23,10 +23,13 @@ from crudsmith.cli.main import CliError
 from crudsmith.config import ConfigError
 from crudsmith.config.lint import (
     LintSettings,
+    crudsmith_table,
     find_pyproject,
     load_pyproject_lint,
     parse_lint_settings,
 )
+from crudsmith.config.settings import Settings, apply_layer
+from crudsmith.generation.options import GenerationError, SchemaNames
 from crudsmith.rules import report
 from crudsmith.rules.engine import build_context, check, fix_all
 from crudsmith.rules.lines import line_text
@@ -58,10 +61,43 @@ def _parse_options(overrides: dict[str, object]) -> LintSettings:
         raise ConfigError(message) from exc
 
 
+def config_file(args: argparse.Namespace, start: Path) -> Path | None:
+    """`--config`, else the nearest pyproject.toml with a `[tool.crudsmith]` table."""
+    return Path(args.config) if args.config else find_pyproject(start)
+
+
+def resolve_names(config_path: Path | None) -> SchemaNames:
+    """The schema name patterns of `[tool.crudsmith.names]` (the defaults without one).
+
+    Like the editor, a bad pattern costs only itself: a warning on stderr names it and
+    the value used instead (the rule selection, by contrast, must be right: exit 2).
+    """
+    if config_path is None:
+        return SchemaNames()
+    try:
+        table = crudsmith_table(config_path)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from exc
+    if "names" not in table:
+        return SchemaNames()
+    errors: list[ConfigError] = []
+    source = f"{config_path} [tool.crudsmith]"
+    patterns = apply_layer(Settings(), {"names": table["names"]}, source, errors).names
+    for error in errors:
+        print(f"crudsmith: warning: {error}", file=sys.stderr)
+    try:
+        return SchemaNames(
+            patterns.base, patterns.create, patterns.update, patterns.public, patterns.page
+        )
+    except GenerationError as exc:
+        print(f"crudsmith: warning: {source}: {exc}; using the default names", file=sys.stderr)
+        return SchemaNames()
+
+
 def resolve_settings(args: argparse.Namespace, start: Path) -> tuple[LintSettings, Path]:
     """(lint settings, the root `exclude` globs are relative to): the config file, then
     the command-line options over it."""
-    config_path = Path(args.config) if args.config else find_pyproject(start)
+    config_path = config_file(args, start)
     try:
         settings = load_pyproject_lint(config_path) if config_path else LintSettings()
         overrides: dict[str, object] = {}
@@ -206,7 +242,7 @@ class CheckedFile:
 
 
 def index_files(
-    files: Sequence[Path],
+    files: Sequence[Path], names: SchemaNames | None = None
 ) -> tuple[WorkspaceIndex, dict[str, RuleContext], dict[str, str]]:
     """Parse and analyse each file once; the same trees serve the index and the rules.
     Returns the index, each file's context and its BOM prefix ("" or U+FEFF)."""
@@ -216,7 +252,7 @@ def index_files(
     for path in files:
         name = display_path(path)
         text, bom = _without_bom(read_python_text(path))
-        ctx = build_context(name, text)
+        ctx = build_context(name, text, names=names)
         boms[name] = bom
         index.put(IndexedFile(name, ctx.statements, ctx.analysis))
         contexts[name] = ctx
@@ -225,8 +261,14 @@ def index_files(
     return index, contexts, boms
 
 
-def check_files(files: Sequence[Path], settings: LintSettings, *, fix: bool) -> list[CheckedFile]:
-    index, contexts, boms = index_files(files)
+def check_files(
+    files: Sequence[Path],
+    settings: LintSettings,
+    *,
+    fix: bool,
+    names: SchemaNames | None = None,
+) -> list[CheckedFile]:
+    index, contexts, boms = index_files(files, names)
     checked = []
     for path in files:
         name = display_path(path)
@@ -234,7 +276,7 @@ def check_files(files: Sequence[Path], settings: LintSettings, *, fix: bool) -> 
         entry = CheckedFile(path, name, ctx.source, check(ctx, settings), bom=boms[name])
         _warn_syntax(name, ctx)
         if fix and any(f.fix is not None and f.fix.safe for f in entry.findings):
-            _fix(entry, settings, index)
+            _fix(entry, settings, index, names)
         checked.append(entry)
     return checked
 
@@ -256,9 +298,11 @@ def _warn_syntax(name: str, ctx: RuleContext) -> None:
         )
 
 
-def _fix(entry: CheckedFile, settings: LintSettings, index: WorkspaceIndex) -> None:
+def _fix(
+    entry: CheckedFile, settings: LintSettings, index: WorkspaceIndex, names: SchemaNames | None
+) -> None:
     def recheck(text: str) -> list[Finding]:
-        return check(build_context(entry.name, text, index), settings)
+        return check(build_context(entry.name, text, index, names), settings)
 
     new_text, applied, remaining = fix_all(entry.text, entry.findings, recheck)
     if not applied or new_text == entry.text:
@@ -329,9 +373,11 @@ def _write(checked: Sequence[CheckedFile]) -> None:
 def run_check(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in (args.paths or ["."])]
     start = paths[0] if paths[0].is_dir() else paths[0].parent
-    settings, root = resolve_settings(args, start if start.exists() else Path.cwd())
+    config_start = start if start.exists() else Path.cwd()
+    settings, root = resolve_settings(args, config_start)
+    names = resolve_names(config_file(args, config_start))
     files = walk(paths, root, settings.excluded_globs)
-    checked = check_files(files, settings, fix=args.fix or args.diff)
+    checked = check_files(files, settings, fix=args.fix or args.diff, names=names)
     if args.diff:
         diff = _diff(checked)
         sys.stdout.write(diff)
