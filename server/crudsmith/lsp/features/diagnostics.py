@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from lsprotocol import types
 
 from crudsmith.analysis.collector import collect_everything
 from crudsmith.config.lint import LintSettings
+from crudsmith.config.settings import NamePatterns
+from crudsmith.generation.options import GenerationError, SchemaNames
 from crudsmith.lsp import positions
 from crudsmith.lsp.documents import CachedDocument
 from crudsmith.lsp.safety import safe
@@ -46,10 +49,28 @@ _SEVERITY = {
 
 
 def findings_for(
-    document: CachedDocument, index: WorkspaceIndex | None, lint: LintSettings
+    document: CachedDocument,
+    index: WorkspaceIndex | None,
+    lint: LintSettings,
+    names: SchemaNames | None = None,
 ) -> list[Finding]:
-    """The selected rules' findings on one document (select/ignore/severity/noqa applied)."""
-    return engine.check(document.rule_context(index), lint)
+    """The selected rules' findings on one document (select/ignore/severity/noqa applied),
+    schemas recognised by the configured `names` (the defaults when None)."""
+    ctx = document.rule_context(index)
+    if names is not None:
+        ctx = replace(ctx, names=names)
+    return engine.check(ctx, lint)
+
+
+def schema_names(patterns: NamePatterns) -> SchemaNames:
+    """The configured schema name patterns for the rules; the defaults when they clash
+    (malformed ones were already reported and replaced by the settings layer)."""
+    try:
+        return SchemaNames(
+            patterns.base, patterns.create, patterns.update, patterns.public, patterns.page
+        )
+    except GenerationError:
+        return SchemaNames()
 
 
 def to_diagnostic(finding: Finding, text: str, encoding: positions.Encoding) -> types.Diagnostic:
@@ -89,8 +110,9 @@ def diagnostics_for(
     index: WorkspaceIndex | None,
     lint: LintSettings,
     encoding: positions.Encoding,
+    names: SchemaNames | None = None,
 ) -> list[types.Diagnostic]:
-    findings = findings_for(document, index, lint)
+    findings = findings_for(document, index, lint, names)
     return [to_diagnostic(finding, document.text, encoding) for finding in findings]
 
 
@@ -200,7 +222,8 @@ class Diagnostics:
             )
             if is_excluded(document.path, root, settings.exclude):
                 return []
-            return diagnostics_for(document, index, settings.lint, encoding)  # GC paused inside
+            names = schema_names(settings.names)
+            return diagnostics_for(document, index, settings.lint, encoding, names)  # GC paused
 
         items = await asyncio.to_thread(work)
         self.collect_when_idle()

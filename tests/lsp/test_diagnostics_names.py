@@ -1,0 +1,82 @@
+"""Diagnostics honour the editor's schema `names` (CSM501 and CSM502)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsprotocol import types
+
+pytestmark = pytest.mark.asyncio
+
+FIXTURES = Path(__file__).resolve().parents[1] / "rules" / "fixtures" / "structure"
+NAMES = {"create": "{model}In", "public": "{model}Out"}
+FILES = {
+    "models.py": "models.py",
+    "schemas.py": "names_schemas.py",
+    "routers.py": "names_router.py",
+}
+
+
+def _workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "__init__.py").write_text("", encoding="utf-8")
+    for target, name in FILES.items():
+        text = (FIXTURES / name).read_text(encoding="utf-8")
+        # A non-ASCII model name: UTF-8 and UTF-16 columns differ after it.
+        text = text.replace("Article", "Artículo")
+        (root / "app" / target).write_text(text, encoding="utf-8")
+    return root
+
+
+def _drift(items: list[types.Diagnostic]) -> list[str]:
+    return [d.message for d in items if d.code == "CSM502"]
+
+
+def _units(text: str, encoding: str) -> int:
+    if encoding == "utf-8":
+        return len(text.encode("utf-8"))
+    return len(text.encode("utf-16-le")) // 2
+
+
+async def test_initialization_options_names_pick_the_checked_schemas(
+    editor: Any, tmp_path: Path
+) -> None:
+    root = _workspace(tmp_path)
+    await editor.initialize(root, options={"names": NAMES})
+    await editor.wait_indexed()
+    schemas = await editor.open(root / "app" / "schemas.py")
+    items = await editor.diagnostics(schemas, until=lambda found: len(_drift(found)) == 3)
+    assert _drift(items) == [
+        "'ArtículoIn' lacks column(s) 'subtitle', 'views' of model 'Artículo'",
+        "'ArtículoOut' lacks column(s) 'subtitle' of model 'Artículo'",
+        "'ArtículoOut.views' is str, the column holds int (model 'Artículo')",
+    ]
+    lacks_out = next(d for d in items if d.message.startswith("'ArtículoOut' lacks"))
+    start = _units("class ", editor.encoding)
+    assert lacks_out.range == types.Range(
+        types.Position(10, start),
+        types.Position(10, start + _units("ArtículoOut", editor.encoding)),
+    )
+    edit = lacks_out.data["fix"]["edits"][0]
+    assert edit["newText"] == "    subtitle: str | None = Field(default=None, max_length=120)\n"
+    models = await editor.open(root / "app" / "models.py")
+    hints = await editor.diagnostics(models)
+    assert [d for d in hints if d.code == "CSM501"] == []  # routers use ArtículoIn, UserOut
+
+
+async def test_changed_names_setting_changes_the_drift_found(editor: Any, tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    await editor.initialize(root)
+    await editor.wait_indexed()
+    schemas = await editor.open(root / "app" / "schemas.py")
+    items = await editor.diagnostics(schemas, until=lambda found: bool(_drift(found)))
+    assert [m.split(" lacks")[0] for m in _drift(items)] == ["'ArtículoPublic'"]
+    editor.client.set_configuration({"names": NAMES}, section="crudsmith")
+    editor.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"crudsmith": {"names": NAMES}})
+    )
+    items = await editor.diagnostics(schemas, until=lambda found: len(_drift(found)) == 3)
+    assert not any("ArtículoPublic" in message for message in _drift(items))
