@@ -55,17 +55,24 @@ def _parse_string(node: ast.expr) -> ast.expr:
     """
     if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
         return node
-    text = node.value.strip()
-    parts = text.split(".")
-    if all(part.isidentifier() for part in parts):
-        expr: ast.expr = ast.Name(id=parts[0], ctx=ast.Load())
-        for part in parts[1:]:
-            expr = ast.Attribute(value=expr, attr=part, ctx=ast.Load())
-        return expr
+    dotted = _dotted_name(node.value)
+    if dotted is not None:
+        return dotted
     try:
-        return ast.parse(text, mode="eval").body
+        return ast.parse(node.value.strip(), mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return node
+
+
+def _dotted_name(text: str) -> ast.expr | None:
+    """`"User"` / `"models.User"` as a Name/Attribute chain; None for anything else."""
+    parts = text.strip().split(".")
+    if not all(part.isidentifier() for part in parts):
+        return None
+    expr: ast.expr = ast.Name(id=parts[0], ctx=ast.Load())
+    for part in parts[1:]:
+        expr = ast.Attribute(value=expr, attr=part, ctx=ast.Load())
+    return expr
 
 
 def _is_none(node: ast.expr) -> bool:
@@ -74,18 +81,39 @@ def _is_none(node: ast.expr) -> bool:
 
 def read_annotation(names: NameTable, node: ast.expr) -> AnnInfo:
     """Strip Mapped / Optional / Union-with-None / Annotated wrappers from an annotation."""
-    # Fast path for the most common shape, `Mapped[int]` / `Mapped[uuid.UUID]`.
-    if isinstance(node, ast.Subscript):
+    # Fast paths for the most common shapes; each returns what `_read_annotation` would.
+    if isinstance(node, ast.Subscript) and names.symbol(node.value) in _MAPPED:
         inner = node.slice
-        if (
-            isinstance(inner, ast.Name | ast.Attribute)
-            and names.symbol(node.value) in _MAPPED
-            and not (isinstance(inner, ast.Name) and inner.id in names.values)
+        if isinstance(inner, ast.Name | ast.Attribute):  # Mapped[int] / Mapped[uuid.UUID]
+            if not (isinstance(inner, ast.Name) and inner.id in names.values):
+                last = inner.id if isinstance(inner, ast.Name) else inner.attr
+                collection = last in ("list", "set") and names.symbol(inner) in ("list", "set")
+                return AnnInfo(inner=inner, mapped=True, collection=collection, item=inner)
+        elif (  # Mapped[str | None]
+            isinstance(inner, ast.BinOp)
+            and isinstance(inner.op, ast.BitOr)
+            and _is_none(inner.right)
+            and _plain_name(names, inner.left)
         ):
-            last = inner.id if isinstance(inner, ast.Name) else inner.attr
-            collection = last in ("list", "set") and names.symbol(inner) in ("list", "set")
-            return AnnInfo(inner=inner, mapped=True, collection=collection, item=inner)
+            return _plain(names, inner.left, optional=True)
+        elif isinstance(inner, ast.Constant) and isinstance(inner.value, str):  # Mapped["User"]
+            dotted = _dotted_name(inner.value)
+            if dotted is not None and _plain_name(names, dotted):
+                return _plain(names, dotted, optional=False)
     return _read_annotation(names, node)
+
+
+def _plain_name(names: NameTable, node: ast.expr) -> bool:
+    """A name or dotted name that is not a module-level alias of another annotation."""
+    if isinstance(node, ast.Name):
+        return node.id not in names.values
+    return isinstance(node, ast.Attribute)
+
+
+def _plain(names: NameTable, inner: ast.expr, optional: bool) -> AnnInfo:
+    """`Mapped[<plain name>]`, possibly `| None`, as `_read_annotation` reads it."""
+    collection = names.symbol(inner) in ("list", "set")
+    return AnnInfo(inner=inner, mapped=True, optional=optional, collection=collection, item=inner)
 
 
 def _read_annotation(names: NameTable, node: ast.expr) -> AnnInfo:

@@ -61,29 +61,31 @@ def read_body(names: NameTable, node: ast.ClassDef) -> ClassBody:
     definitions are the mapped ones.
     """
     body = ClassBody()
-    stack: list[list[ast.stmt]] = [list(reversed(node.body))]
-    while stack:
-        pending = stack[-1]
-        if not pending:
-            stack.pop()
-            continue
-        stmt = pending.pop()
-        if isinstance(stmt, ast.If):
-            branch = stmt.orelse if _is_type_checking(names, stmt.test) else stmt.body + stmt.orelse
-            stack.append(list(reversed(branch)))
-        elif isinstance(stmt, ast.Try):
-            stack.append(list(reversed(stmt.body)))
+    _read_block(names, body, node.body)
+    return body
+
+
+def _read_block(names: NameTable, body: ClassBody, statements: list[ast.stmt]) -> None:
+    # Recursion into blocks is bounded: the tokenizer allows 100 indentation levels.
+    for stmt in statements:
+        if isinstance(stmt, ast.AnnAssign):
+            if isinstance(stmt.target, ast.Name):
+                _assignment(names, body, stmt.target.id, stmt.annotation, stmt.value, stmt)
         elif isinstance(stmt, ast.Assign):
             if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 _assignment(names, body, stmt.targets[0].id, None, stmt.value, stmt)
-        elif isinstance(stmt, ast.AnnAssign):
-            if isinstance(stmt.target, ast.Name):
-                _assignment(names, body, stmt.target.id, stmt.annotation, stmt.value, stmt)
+        elif isinstance(stmt, ast.If):
+            if _is_type_checking(names, stmt.test):
+                _read_block(names, body, stmt.orelse)
+            else:
+                _read_block(names, body, stmt.body)
+                _read_block(names, body, stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            _read_block(names, body, stmt.body)
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and _is_declared_attr(
             names, stmt
         ):
             _declared_attr(names, body, stmt)
-    return body
 
 
 def _assignment(
@@ -121,7 +123,12 @@ def _member(
     stmt: ast.stmt,
 ) -> Member:
     symbol = names.call_symbol(value) if isinstance(value, ast.Call) else ""
-    mapped = annotation is not None and names.symbol(outer_annotation(annotation)) in _MAPPED
+    if annotation is None:
+        mapped = False
+    elif isinstance(annotation, ast.Subscript):  # the usual shape, without a call
+        mapped = names.symbol(annotation.value) in _MAPPED
+    else:
+        mapped = names.symbol(outer_annotation(annotation)) in _MAPPED
     return Member(name, annotation, value, stmt, symbol, mapped)
 
 

@@ -79,22 +79,6 @@ def dict_items(node: ast.expr) -> dict[str, ast.expr]:
     return {}
 
 
-def _flag(ctx: Context, kwargs: dict[str, ast.expr], name: str) -> bool | None:
-    node = kwargs.get(name)
-    if node is None:
-        return None
-    value = ctx.names.constant(node)
-    return value if isinstance(value, bool) else None
-
-
-def _text(ctx: Context, kwargs: dict[str, ast.expr], *keys: str) -> str | None:
-    for key in keys:
-        node = kwargs.get(key)
-        if node is not None:
-            return ctx.source.segment(node)
-    return None
-
-
 def foreign_key(ctx: Context, call: ast.Call) -> ForeignKeySpec | None:
     """`ForeignKey("users.id", ondelete=...)` or `ForeignKey(User.id)`."""
     target = call.args[0] if call.args else None
@@ -139,6 +123,7 @@ def build_column(
 
     `symbol` is what `call` stands for, when the caller already knows it.
     """
+    names = ctx.names
     args, kwargs = call_args(ctx, call) if call is not None else ([], {})
     if ann is not None and ann.annotated_call is not None:
         base_args, base_kwargs = call_args(ctx, ann.annotated_call)
@@ -146,38 +131,36 @@ def build_column(
         kwargs = {**base_kwargs, **kwargs}
     column_name: str = attr
     if args:
-        first = ctx.names.constant(args[0])
+        first = names.constant(args[0])
         if isinstance(first, str) and isinstance(args[0], ast.Constant | ast.Name):
             column_name = first
             args = args[1:]
-    name_kw = ctx.names.constant(kwargs["name"]) if "name" in kwargs else None
-    if isinstance(name_kw, str):
-        column_name = name_kw
+    if "name" in kwargs:
+        name_kw = names.constant(kwargs["name"])
+        if isinstance(name_kw, str):
+            column_name = name_kw
     type_node = kwargs.get("type_")
     fk: ForeignKeySpec | None = None
     for arg in args:
         if isinstance(arg, ast.Call):
-            arg_symbol = ctx.names.symbol(arg.func)
+            arg_symbol = names.symbol(arg.func)
             if arg_symbol == "ForeignKey":
                 fk = fk or foreign_key(ctx, arg)
             elif type_node is None and arg_symbol not in NON_TYPE_ARGS:
                 type_node = arg
-        elif type_node is None and is_type_argument(ctx.names, arg):
+        elif type_node is None and is_type_argument(names, arg):
             type_node = arg
     # Column(...) is nullable unless told otherwise; mapped_column follows Mapped[...].
     if call is not None and symbol is None:
         symbol = call_symbol(ctx, call)
     is_mapped = call is None or symbol != "Column"
     info = _resolve_type(ctx, type_node, ann)
-    primary_key = _flag(ctx, kwargs, "primary_key") is True
-    nullable = _flag(ctx, kwargs, "nullable")
-    if nullable is None:
-        # Mapped[...] decides for mapped_column; a Column is nullable unless told otherwise.
-        nullable = ann.optional if ann is not None and ann.mapped and is_mapped else True
-    return _column_spec(ctx, attr, column_name, info, kwargs, primary_key, nullable, fk, stmt)
+    # Mapped[...] decides for mapped_column; a Column is nullable unless told otherwise.
+    nullable = ann.optional if ann is not None and ann.mapped and is_mapped else True
+    return _column_spec(ctx, attr, column_name, info, kwargs, nullable, fk, stmt)
 
 
-_BOOL_OPTIONS = frozenset({"autoincrement", "unique", "index"})
+_BOOL_OPTIONS = frozenset({"primary_key", "nullable", "autoincrement", "unique", "index"})
 _TEXT_OPTIONS = {
     "default": "default",
     "default_factory": "default",
@@ -193,13 +176,13 @@ def _column_spec(
     column_name: str,
     info: TypeInfo,
     kwargs: dict[str, ast.expr],
-    primary_key: bool,
-    nullable: bool,
+    nullable_default: bool,
     fk: ForeignKeySpec | None,
     stmt: ast.AST,
 ) -> ColumnSpec:
+    """The ColumnSpec; `nullable_default` applies unless `nullable=` says otherwise."""
     # One pass over the keywords: this runs for every column of every file.
-    flags: dict[str, bool] = {}
+    flags: dict[str, bool] = {}  # literal True/False options only
     texts: dict[str, str] = {}
     comment: str | None = None
     for key, node in kwargs.items():
@@ -212,13 +195,14 @@ def _column_spec(
         elif key == "comment":
             text = ctx.names.constant(node)
             comment = text if isinstance(text, str) else None
+    primary_key = flags.get("primary_key", False)
     return ColumnSpec(
         name=attr,
         column_name=column_name,
         sa_type=info.sa_type,
         kind=info.kind,
         python_type=info.python_type,
-        nullable=nullable and not primary_key,
+        nullable=flags.get("nullable", nullable_default) and not primary_key,
         primary_key=primary_key,
         autoincrement=flags.get("autoincrement"),
         unique=flags.get("unique", False),
@@ -331,8 +315,4 @@ def build_sqlmodel_field(
         fk = fk_from_target(
             ctx, kwargs["foreign_key"], ondelete if isinstance(ondelete, str) else None
         )
-    primary_key = _flag(ctx, kwargs, "primary_key") is True
-    nullable = _flag(ctx, kwargs, "nullable")
-    if nullable is None:
-        nullable = ann.optional
-    return _column_spec(ctx, attr, attr, info, kwargs, primary_key, nullable, fk, stmt)
+    return _column_spec(ctx, attr, attr, info, kwargs, ann.optional, fk, stmt)

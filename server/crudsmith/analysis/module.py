@@ -284,11 +284,12 @@ def _build_model(ctx: Context, info: ClassInfo, own: dict[str, _OwnMembers]) -> 
             columns[col.name] = replace(col, inherited_from=col.inherited_from or ancestor.name)
         for rel in members.relationships:
             relationships[rel[0].name] = rel
-    mine = own.get(info.name, _OwnMembers())
-    for col in mine.columns:
-        columns[col.name] = col
-    for rel in mine.relationships:
-        relationships[rel[0].name] = rel
+    mine = own.get(info.name)
+    if mine is not None:
+        for col in mine.columns:
+            columns[col.name] = col
+        for rel in mine.relationships:
+            relationships[rel[0].name] = rel
     table_call = info.body.table
     if isinstance(table_call, ast.Call) and is_core_table_call(ctx, table_call):
         for col in core_table(ctx, "", table_call, info.node).columns:
@@ -296,15 +297,19 @@ def _build_model(ctx: Context, info: ClassInfo, own: dict[str, _OwnMembers]) -> 
 
     constraints = read_constraints(ctx, table_args_items(_table_args(info)))
     column_list = apply_constraints(ctx, list(columns.values()), constraints)
-    by_db_name = {c.column_name: c.name for c in column_list}
-    by_db_name.update({c.name: c.name for c in column_list})
-    if constraints.primary_key:
+    primary_key: tuple[str, ...] = ()
+    unique_together: tuple[tuple[str, ...], ...] = ()
+    if constraints.primary_key or constraints.unique:  # they name database columns
+        by_db_name = {c.column_name: c.name for c in column_list}
+        by_db_name.update({c.name: c.name for c in column_list})
         primary_key = tuple(by_db_name.get(n, n) for n in constraints.primary_key)
-    else:
+        unique_together = tuple(
+            tuple(by_db_name.get(n, n) for n in group)
+            for group in constraints.unique
+            if len(group) > 1
+        )
+    if not primary_key:
         primary_key = tuple(c.name for c in column_list if c.primary_key)
-    unique_together = tuple(
-        tuple(by_db_name.get(n, n) for n in group) for group in constraints.unique if len(group) > 1
-    )
     rel_specs: list[RelationshipSpec] = [
         build_relationship(ctx, member.name, call, ann, member.stmt, info.table, column_list)
         for member, call, ann in relationships.values()

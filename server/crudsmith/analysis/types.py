@@ -162,7 +162,7 @@ def _called_type(names: NameTable, call: ast.Call, enums: dict[str, EnumSpec]) -
     if not call.args and not call.keywords:
         known = _BARE_SA.get(name)
         return known if known is not None else TypeInfo(name, kind, python_type)
-    kwargs = {kw.arg: kw.value for kw in call.keywords if kw.arg}
+    kwargs = {kw.arg: kw.value for kw in call.keywords if kw.arg} if call.keywords else {}
     first = call.args[0] if call.args else None
     length = precision = scale = None
     timezone = False
