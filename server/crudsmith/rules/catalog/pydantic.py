@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from crudsmith.rules.fastapi_ast import call_keyword, dotted_name, endpoint_of, last_name
+from crudsmith.rules.gates import mentions, words
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_pydantic import (
     ClassIndex,
@@ -49,6 +50,8 @@ from crudsmith.rules.readers_pydantic import (
 from crudsmith.rules.registry import rule
 
 PYDANTIC_MODULES = ("pydantic",)
+PYDANTIC = words("pydantic")
+BASE_SETTINGS = words("BaseSettings")
 
 
 def uses_pydantic_v1_namespace(ctx: RuleContext) -> bool:
@@ -349,11 +352,12 @@ def create_user(payload: UserCreate, db: SessionDep) -> UserPublic:
 def v1_method_rule(ctx: RuleContext) -> Iterator[Finding]:
     if uses_pydantic_v1_namespace(ctx):
         return
-    candidates = attribute_calls(ctx.statements, (*INSTANCE_METHODS, *CLASS_METHODS))
-    if not candidates:
-        return
+    # Without a known Pydantic class no receiver can be one: skip the walk for calls.
     index = class_index(ctx)
     if not index.local and not index.workspace:
+        return
+    candidates = attribute_calls(ctx.statements, (*INSTANCE_METHODS, *CLASS_METHODS))
+    if not candidates:
         return
     for func, owner in functions_with_owner(ctx.statements):
         calls = within(func, candidates)
@@ -468,6 +472,8 @@ from pydantic_settings import BaseSettings
     fixable=True,
 )
 def basesettings_import_rule(ctx: RuleContext) -> Iterator[Finding]:
+    if not mentions(ctx, BASE_SETTINGS):  # both shapes name `BaseSettings`
+        return
     for node in file_nodes(ctx.statements).get(ast.ImportFrom, []):
         assert isinstance(node, ast.ImportFrom)
         if node.module != "pydantic" or node.level:
@@ -687,7 +693,7 @@ code: str = Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])
     fixable=True,
 )
 def v1_field_argument_rule(ctx: RuleContext) -> Iterator[Finding]:
-    if uses_pydantic_v1_namespace(ctx):
+    if uses_pydantic_v1_namespace(ctx) or not mentions(ctx, PYDANTIC):  # imported or dotted
         return
     imported = {
         spec.name
@@ -875,10 +881,11 @@ class UserPublic(BaseModel):
     fixable=True,
 )
 def from_attributes_rule(ctx: RuleContext) -> Iterator[Finding]:
-    if not all_endpoints(ctx) and not attribute_calls(ctx.statements, ("model_validate",)):
-        return
+    # No Pydantic class known: nothing to report, whatever the calls (checked first: cheap).
     index = class_index(ctx)
     if not index.local and not index.workspace:
+        return
+    if not all_endpoints(ctx) and not attribute_calls(ctx.statements, ("model_validate",)):
         return
     reported: set[str] = set()
     validations = attribute_calls(ctx.statements, ("model_validate",))
@@ -1080,7 +1087,7 @@ users = TypeAdapter(list[UserCreate]).validate_python(rows)
     fixable=True,
 )
 def type_helper_rule(ctx: RuleContext) -> Iterator[Finding]:
-    if uses_pydantic_v1_namespace(ctx):
+    if uses_pydantic_v1_namespace(ctx) or not mentions(ctx, PYDANTIC):  # imported or dotted
         return
     imported = {
         spec.name

@@ -29,6 +29,7 @@ from crudsmith.rules.fastapi_ast import (
     last_name,
     routers,
 )
+from crudsmith.rules.gates import fragments, mentions, words
 from crudsmith.rules.memo import memo
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_pydantic import (
@@ -854,6 +855,8 @@ app.add_middleware(
     fixable=True,
 )
 def cors_rule(ctx: RuleContext) -> Iterator[Finding]:
+    if not mentions(ctx, CORS_MIDDLEWARE):  # the call or its argument names it
+        return
     for node in calls_of(ctx.statements):
         if _is_cors_call(node):
             origins = call_keyword(node, "allow_origins")
@@ -877,6 +880,9 @@ def cors_rule(ctx: RuleContext) -> Iterator[Finding]:
 
 def _is_true(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
+
+
+CORS_MIDDLEWARE = words("CORSMiddleware")
 
 
 def _is_cors_call(call: ast.Call) -> bool:
@@ -917,6 +923,8 @@ RESPONSE_CALLS = frozenset(
     }
 )
 
+RESPONSE_CALL_NAMES = words(*sorted(RESPONSE_CALLS))
+
 
 @rule(
     "CSM306",
@@ -949,6 +957,8 @@ async def unhandled(request: Request, exc: Exception) -> JSONResponse:
     fixable=True,
 )
 def exception_leak_rule(ctx: RuleContext) -> Iterator[Finding]:
+    if not mentions(ctx, RESPONSE_CALL_NAMES):  # no response built here: no call to read
+        return
     if not any(last_name(call.func) in RESPONSE_CALLS for call in calls_of(ctx.statements)):
         return
     catch_all = _catch_all_handlers(ctx)
@@ -1073,6 +1083,8 @@ def _mentions_exception(node: ast.expr, exc_names: set[str]) -> bool:
 # ---------------------------------------------------------------- CSM307
 
 PASSWORD_INPUT = re.compile(r"(^|_)(password|passwd|pwd)$", re.IGNORECASE)
+PASSWORD_PARTS = fragments("password", "passwd", "pwd", ignore_case=True)
+DUMP_METHODS = words("model_dump", "dict")
 
 
 @rule(
@@ -1109,7 +1121,10 @@ def create_user(payload: UserCreate, db: SessionDep) -> UserPublic:
 """,
 )
 def password_unhashed_rule(ctx: RuleContext) -> Iterator[Finding]:
-    if not _mentions_password(ctx.statements):
+    functions = list(iter_functions(ctx.statements))
+    if not functions:  # every finding is inside a function
+        return
+    if not _mentions_password(ctx):
         return
     index = class_index(ctx)
     if not index.orm_models:
@@ -1121,7 +1136,7 @@ def password_unhashed_rule(ctx: RuleContext) -> Iterator[Finding]:
         for node in file_nodes(ctx.statements).get(ast.Assign, [])
         if isinstance(node, ast.Assign) and _stores_raw_password(node)
     ]
-    for func in iter_functions(ctx.statements):
+    for func in functions:
         calls = within(func, constructors)
         assigned = within(func, stores)
         if not calls and not assigned:
@@ -1166,7 +1181,10 @@ def _stores_raw_password(node: ast.Assign) -> bool:
     )
 
 
-def _mentions_password(statements: list[ast.stmt]) -> bool:
+def _mentions_password(ctx: RuleContext) -> bool:
+    if not mentions(ctx, PASSWORD_PARTS) and not mentions(ctx, DUMP_METHODS):
+        return False  # neither a password-like identifier nor a dump method: skip the walk
+    statements = ctx.statements
     nodes = file_nodes(statements)
     return any(
         PASSWORD_INPUT.search(node.attr if isinstance(node, ast.Attribute) else node.id)

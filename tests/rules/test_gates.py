@@ -1,0 +1,134 @@
+"""Text gates (`crudsmith.rules.gates`): a gate never says "absent" for an identifier the
+tree holds, fullwidth (NFKC) spellings included, and the gated rules still fire on them."""
+
+from __future__ import annotations
+
+import ast
+import io
+import keyword
+import tokenize
+from pathlib import Path
+
+import pytest
+from harness import findings
+
+from crudsmith.rules.engine import build_context
+from crudsmith.rules.gates import Gate, fragments, mentions, normalised_source, words
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def fullwidth(text: str) -> str:
+    """ASCII letters and digits as their fullwidth forms (NFKC maps them back)."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
+
+
+def gate_says(source: str, gate: Gate) -> bool:
+    return mentions(build_context("app/x.py", source), gate)
+
+
+def test_words_match_whole_identifiers_only() -> None:
+    gate = words("dict", "CORSMiddleware")
+    assert gate_says("x = payload.dict()\n", gate)
+    assert gate_says("x = payload.\\\n    dict()\n", gate)
+    assert gate_says("app.add_middleware(CORSMiddleware)\n", gate)
+    assert not gate_says("x = predict(dictionary, dict_)\n", gate)
+    assert not gate_says("x = 1\n", gate)
+
+
+def test_a_fullwidth_identifier_is_found() -> None:
+    source = f"from fastapi.middleware.cors import {fullwidth('CORSMiddleware')}\n"
+    assert "CORSMiddleware" not in source
+    assert gate_says(source, words("CORSMiddleware"))
+    assert not gate_says(source, words("BaseSettings"))
+
+
+def test_fragments_ignore_case_like_the_rules_regexes() -> None:
+    gate = fragments("password", "token", ignore_case=True)
+    assert gate_says("USER_PASSWORD = get()\n", gate)
+    assert gate_says(f"{fullwidth('Password')} = get()\n", gate)
+    assert gate_says("to\u212aen = get()\n", gate)  # KELVIN SIGN: NFKC gives `K`
+    assert gate_says("pa\u017f\u017fword = get()\n", gate)  # LONG S: NFKC gives `s`
+    assert gate_says("pa\u017f\u017fword = get()\n", fragments("ss", ignore_case=False))
+    assert not gate_says("user_name = get()\n", gate)
+    # DOTLESS I: `re.IGNORECASE` matches it to `i`, `str.lower()` does not.
+    assert gate_says("P\u0131D = 1\n", fragments("pid", ignore_case=True))
+
+
+def test_normalisation_is_skipped_for_ascii_and_normalised_text() -> None:
+    for source in ("x = 1\n", "x = 'déjà'\n"):
+        ctx = build_context("app/x.py", source)
+        assert normalised_source(ctx) is ctx.source
+    ctx = build_context("app/x.py", f"{fullwidth('abc')} = 1\n")
+    assert normalised_source(ctx) == "abc = 1\n"
+
+
+def test_tokens_must_be_ascii() -> None:
+    with pytest.raises(ValueError):
+        words()
+    with pytest.raises(ValueError):
+        words("d\u00e9j\u00e0")
+
+
+def _identifiers(tree: ast.AST) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        elif isinstance(node, ast.keyword | ast.arg) and getattr(node, "arg", None):
+            found.add(node.arg)  # type: ignore[arg-type]
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(node.name)
+        elif isinstance(node, ast.alias):
+            found.update(node.name.split("."))
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.update(node.module.split("."))
+    return found
+
+
+@pytest.mark.parametrize("spelling", ["ascii", "fullwidth"])
+def test_every_identifier_of_the_examples_passes_its_gate(spelling: str) -> None:
+    for path in sorted((ROOT / "examples").glob("*/models.py")):
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        if spelling == "fullwidth":
+            # Respell every name token (not strings or comments) in fullwidth letters.
+            source = _respell_names(source)
+            assert ast.dump(ast.parse(source)) == ast.dump(tree)
+        ctx = build_context(str(path), source)
+        for name in _identifiers(tree):
+            assert mentions(ctx, words(name)), (path.name, name)
+            assert mentions(ctx, fragments(name.upper(), ignore_case=True)), (path.name, name)
+
+
+def _respell_names(source: str) -> str:
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    lines = source.splitlines(keepends=True)
+    # Replace from the end so earlier columns stay valid.
+    for token in reversed(tokens):
+        if token.type != tokenize.NAME or keyword.iskeyword(token.string):
+            continue
+        if keyword.issoftkeyword(token.string):
+            continue
+        (row, start), (_, end) = token.start, token.end
+        line = lines[row - 1]
+        lines[row - 1] = line[:start] + fullwidth(token.string) + line[end:]
+    return "".join(lines)
+
+
+def test_gated_rules_fire_on_fullwidth_spellings() -> None:
+    """Each rule's finding survives when its gated identifier is written only in fullwidth."""
+    cors = (
+        "from fastapi import FastAPI\n"
+        f"from fastapi.middleware.cors import {fullwidth('CORSMiddleware')}\n\n"
+        "app = FastAPI()\n"
+        f'app.add_middleware({fullwidth("CORSMiddleware")}, allow_origins=["*"],'
+        " allow_credentials=True)\n"
+    )
+    assert [f.code for f in findings(cors, "CSM305")] == ["CSM305"]
+    settings = f"from pydantic import {fullwidth('BaseSettings')}\n"
+    assert [f.code for f in findings(settings, "CSM203")] == ["CSM203"]
+    helper = f"from {fullwidth('pydantic')} import parse_obj_as\n\nx = parse_obj_as(int, '1')\n"
+    assert [f.code for f in findings(helper, "CSM208")] == ["CSM208"]
