@@ -132,3 +132,11 @@ def test_gated_rules_fire_on_fullwidth_spellings() -> None:
     assert [f.code for f in findings(settings, "CSM203")] == ["CSM203"]
     helper = f"from {fullwidth('pydantic')} import parse_obj_as\n\nx = parse_obj_as(int, '1')\n"
     assert [f.code for f in findings(helper, "CSM208")] == ["CSM208"]
+
+
+def test_a_token_inside_another_does_not_hide_it() -> None:
+    gate = words("Response", "JSONResponse", "HTTPException")
+    assert gate.cores == ("Response", "HTTPException")
+    assert gate_says("return JSONResponse({})\n", gate)
+    assert not gate_says("return MyResponses({})\n", gate)
+    assert gate_says("raise HTTPException(404)\n", gate)

@@ -12,6 +12,8 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from crudsmith.rules.memo import memo
+
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 PYDANTIC_ROOTS = frozenset({"BaseModel", "BaseSettings", "SQLModel", "RootModel"})
 
@@ -60,14 +62,23 @@ def call_keyword(call: ast.Call, name: str) -> ast.expr | None:
 
 
 def iter_functions(statements: list[ast.stmt]) -> Iterator[FunctionNode]:
-    """Module-level functions and methods of module-level classes."""
+    """Module-level functions and methods of module-level classes (listed once per parse:
+    most rules ask, and a models file has hundreds of class bodies to look through)."""
+    return iter(memo(statements, "functions", _functions))
+
+
+def _functions(statements: list[ast.stmt]) -> list[FunctionNode]:
+    found: list[FunctionNode] = []
     for stmt in statements:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-            yield stmt
+            found.append(stmt)
         elif isinstance(stmt, ast.ClassDef):
-            for inner in stmt.body:
-                if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef):
-                    yield inner
+            found.extend(
+                inner
+                for inner in stmt.body
+                if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef)
+            )
+    return found
 
 
 def endpoint_of(func: FunctionNode) -> Endpoint | None:
@@ -90,10 +101,16 @@ def endpoint_of(func: FunctionNode) -> Endpoint | None:
 
 
 def iter_endpoints(statements: list[ast.stmt]) -> Iterator[Endpoint]:
-    for func in iter_functions(statements):
-        endpoint = endpoint_of(func)
-        if endpoint is not None:
-            yield endpoint
+    """The endpoints among `iter_functions` (read once per parse)."""
+    return iter(memo(statements, "endpoints", _endpoints))
+
+
+def _endpoints(statements: list[ast.stmt]) -> list[Endpoint]:
+    return [
+        endpoint
+        for endpoint in map(endpoint_of, iter_functions(statements))
+        if endpoint is not None
+    ]
 
 
 def pydantic_classes(statements: list[ast.stmt]) -> dict[str, ast.ClassDef]:

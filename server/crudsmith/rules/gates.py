@@ -48,6 +48,9 @@ class Gate:
     tokens: tuple[str, ...]
     whole: bool  # the token is a whole identifier (else any part of one)
     ignore_case: bool
+    # The tokens that contain no other token: one of them is in any text holding a token,
+    # so a text without them is answered with a few substring searches.
+    cores: tuple[str, ...]
 
 
 def words(*names: str) -> Gate:
@@ -67,15 +70,20 @@ def _gate(tokens: tuple[str, ...], whole: bool, ignore_case: bool) -> Gate:
         raise ValueError(f"a gate needs non-empty ASCII tokens, not {tokens!r}")
     if ignore_case:
         tokens = tuple(token.lower() for token in tokens)
-    return Gate(tokens, whole, ignore_case)
+    cores = tuple(
+        token
+        for token in dict.fromkeys(tokens)
+        if not any(other != token and other in token for other in tokens)
+    )
+    return Gate(tokens, whole, ignore_case, cores)
 
 
 def mentions(ctx: RuleContext, gate: Gate) -> bool:
     """Whether the source may contain one of the gate's tokens (never a false "no")."""
     text = folded_source(ctx) if gate.ignore_case else normalised_source(ctx)
-    if gate.whole:
-        return any(_has_word(text, token) for token in gate.tokens)
-    return any(token in text for token in gate.tokens)
+    if not any(core in text for core in gate.cores):
+        return False
+    return not gate.whole or any(_has_word(text, token) for token in gate.tokens)
 
 
 def _has_word(text: str, token: str) -> bool:

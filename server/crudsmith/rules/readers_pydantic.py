@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -142,27 +143,78 @@ def file_nodes(statements: list[ast.stmt]) -> dict[type, list[ast.AST]]:
 
 
 def _group_nodes(statements: list[ast.stmt]) -> dict[type, list[ast.AST]]:
-    """Depth-first over `_fields` (faster than `ast.walk`, which builds child iterators)."""
+    """Depth-first over the fields that can hold nodes (faster than `ast.walk`, which builds
+    child iterators), each type's nodes then sorted by line.
+
+    Expression contexts and operators (`Load`, `Add`, `Eq`, ...) are shared singletons
+    that carry no position: they are not collected.
+    """
     grouped: dict[type, list[ast.AST]] = {}
     stack: list[ast.AST] = list(reversed(statements))
-    ast_type = ast.AST
+    pop, push, ast_type = stack.pop, stack.append, ast.AST
+    fields_of = _CHILD_FIELDS
     while stack:
-        node = stack.pop()
-        grouped.setdefault(type(node), []).append(node)
-        for name in node._fields:
+        node = pop()
+        kind = type(node)
+        bucket = grouped.get(kind)
+        if bucket is None:
+            grouped[kind] = bucket = []
+        bucket.append(node)
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = _child_fields(kind)
+        for name in fields:
             value = getattr(node, name, None)
-            if isinstance(value, list):
-                stack.extend(item for item in reversed(value) if isinstance(item, ast_type))
+            if value.__class__ is list:
+                stack.extend([item for item in reversed(value) if isinstance(item, ast_type)])
             elif isinstance(value, ast_type):
-                stack.append(value)
+                push(value)
     for kind, nodes in grouped.items():
-        if "lineno" in getattr(kind, "_attributes", ()):
+        if "lineno" in kind._attributes:
             nodes.sort(key=_line_of)
     return grouped
 
 
-def _line_of(node: ast.AST) -> int:
-    return node.lineno  # type: ignore[attr-defined, no-any-return]
+# Fields that never hold a collected node: identifiers, flags, and the singleton contexts
+# and operators (`Constant.value` / `MatchSingleton.value` are plain values too).
+_LEAF_FIELDS = frozenset(
+    {
+        "ctx",
+        "op",
+        "ops",
+        "id",
+        "attr",
+        "arg",
+        "name",
+        "asname",
+        "module",
+        "level",
+        "kind",
+        "type_comment",
+        "is_async",
+        "conversion",
+        "simple",
+        "tag",
+        "rest",
+        "kwd_attrs",
+    }
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that may hold child nodes (computed once per type)."""
+    plain_value = kind in (ast.Constant, ast.MatchSingleton)
+    fields = tuple(
+        name
+        for name in getattr(kind, "_fields", ())
+        if name not in _LEAF_FIELDS and not (plain_value and name == "value")
+    )
+    _CHILD_FIELDS[kind] = fields
+    return fields
+
+
+_line_of = operator.attrgetter("lineno")
 
 
 def assignments_of(statements: list[ast.stmt]) -> list[ast.AST]:
@@ -182,8 +234,8 @@ def within(scope: ast.AST, nodes: list[T]) -> list[T]:
     """The nodes (sorted by line, as `file_nodes` keeps them) starting inside `scope`'s lines."""
     first = scope.lineno  # type: ignore[attr-defined]
     last = scope.end_lineno or first  # type: ignore[attr-defined]
-    low = bisect.bisect_left(nodes, first, key=_line_of)  # type: ignore[arg-type]
-    high = bisect.bisect_right(nodes, last, key=_line_of)  # type: ignore[arg-type]
+    low = bisect.bisect_left(nodes, first, key=_line_of)
+    high = bisect.bisect_right(nodes, last, key=_line_of)
     return nodes[low:high]
 
 
@@ -475,14 +527,25 @@ def constructed_class(value: ast.expr, index: ClassIndex) -> str | None:
 def functions_with_owner(
     statements: list[ast.stmt],
 ) -> Iterator[tuple[FunctionNode, ast.ClassDef | None]]:
-    """Module-level functions and methods of module-level classes, with the class."""
+    """Module-level functions and methods of module-level classes, with the class (listed
+    once per parse)."""
+    return iter(memo(statements, "functions-with-owner", _functions_with_owner))
+
+
+def _functions_with_owner(
+    statements: list[ast.stmt],
+) -> list[tuple[FunctionNode, ast.ClassDef | None]]:
+    found: list[tuple[FunctionNode, ast.ClassDef | None]] = []
     for stmt in statements:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-            yield stmt, None
+            found.append((stmt, None))
         elif isinstance(stmt, ast.ClassDef):
-            for inner in stmt.body:
-                if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef):
-                    yield inner, stmt
+            found.extend(
+                (inner, stmt)
+                for inner in stmt.body
+                if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef)
+            )
+    return found
 
 
 # ---------------------------------------------------------------- ORM lookups
