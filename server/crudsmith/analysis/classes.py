@@ -161,8 +161,13 @@ def _decorator_symbols(names: NameTable, node: ast.ClassDef) -> set[str]:
     return result
 
 
-def classify(ctx: Context, node: ast.ClassDef, known: dict[str, ClassInfo]) -> ClassInfo:
-    """Classify one class; `known` holds the classes defined before it in the file."""
+def classify(
+    ctx: Context, node: ast.ClassDef, known: dict[str, ClassInfo], body: ClassBody | None = None
+) -> ClassInfo:
+    """Classify one class; `known` holds the classes defined before it in the file.
+
+    `body` is the class body as `read_body` reads it, when the caller already has it.
+    """
     names = ctx.names
     info = ClassInfo(node=node, body=ClassBody())
     base_nodes = [_base_expr(b) for b in node.bases]
@@ -172,7 +177,7 @@ def classify(ctx: Context, node: ast.ClassDef, known: dict[str, ClassInfo]) -> C
     if node.name in ctx.enums:
         info.kind = Kind.ENUM
         return info
-    info.body = read_body(names, node)
+    info.body = body if body is not None else read_body(names, node)
     decorators = _decorator_symbols(names, node)
     _find_lineage(ctx, info, base_nodes, decorators)
     sqlmodel = info.lineage is Lineage.SQLMODEL

@@ -21,6 +21,7 @@ from crudsmith.analysis.enums import enum_spec, is_enum_class
 from crudsmith.analysis.names import NameTable, build_name_table, iter_module_statements
 from crudsmith.analysis.parse import ParseResult, parse_tolerant
 from crudsmith.analysis.relationships import RELATIONSHIP_CALLS, build_relationship
+from crudsmith.analysis.reuse import Recorder, Reused, class_facts
 from crudsmith.analysis.source import SourceText, class_span
 from crudsmith.analysis.spec import (
     ColumnSpec,
@@ -139,13 +140,14 @@ def _analyze_into(text: str, found: _Found, parsed: ParseResult | None = None) -
 
     class_nodes, table_stmts = _module_objects(ctx, parsed.statements)
     ctx.local_classes = set(class_nodes)
+    recorder = Recorder(names)
     _collect_enums(ctx, class_nodes, found)
     for variable, call, _stmt in table_stmts:
         ctx.core_tables.setdefault(variable, table_name(ctx, call))
 
     infos: dict[str, ClassInfo] = {}
     for node in class_nodes.values():
-        infos[node.name] = classify(ctx, node, infos)
+        infos[node.name] = classify(ctx, node, infos, recorder.body(node))
     _collect_type_map(ctx, infos)
     for info in infos.values():
         if info.kind is Kind.MODEL:
@@ -155,18 +157,32 @@ def _analyze_into(text: str, found: _Found, parsed: ParseResult | None = None) -
     for variable, call, stmt in table_stmts:
         found.core_tables.append(core_table(ctx, variable, call, stmt))
 
+    recorder.set_environment(ctx)
     own: dict[str, _OwnMembers] = {}
     for info in infos.values():
+        facts = class_facts(info)
+        previous = recorder.previous(info, facts)
+        members: _OwnMembers | None = None
+        model: ModelSpec | None = None
         if info.kind in _COLUMN_PROVIDERS:
-            own[info.name] = _own_members(ctx, info)
+            members = _previous_own(previous) or _own_members(ctx, info)
+            own[info.name] = members
         if info.kind is Kind.MODEL:
-            found.models.append(_build_model(ctx, info, own))
+            model = previous.model if previous is not None and previous.model else None
+            model = model or _build_model(ctx, info, own)
+            found.models.append(model)
         elif info.kind is not Kind.ENUM:
             reason = info.reason or info.kind.value
             found.skipped.append(SkippedClass(info.name, reason, class_span(info.node)))
         else:
             found.skipped.append(SkippedClass(info.name, "enum", class_span(info.node)))
+        recorder.record(info, facts, members, model)
     _set_base(found, infos, names)
+
+
+def _previous_own(previous: Reused | None) -> _OwnMembers | None:
+    own = previous.own if previous is not None else None
+    return own if isinstance(own, _OwnMembers) else None
 
 
 def _module_objects(

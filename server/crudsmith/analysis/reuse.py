@@ -1,0 +1,146 @@
+"""Reusing per-class results between analyses of successive versions of one text.
+
+The editor analyses a document again after every edit. Incremental re-parsing
+(`analysis.reparse`) hands the top-level statements an edit did not touch over as the
+very same node objects, which stand for the same lines at the same line numbers. A
+class's results (its body reading, its own columns, its ModelSpec) are a function of:
+
+- its node (hence its lines: a node is only ever analysed with the text it was parsed
+  from, or a later version where reparse kept it, whose lines are the same);
+- the module environment the readers consult: the name table (aliases, partials,
+  constants, values, Flask `db` objects, declarative-base assignments), the enums,
+  the `type_annotation_map`, the table name of every class and Core table, and the
+  set of local class names;
+- its classification (kind, lineage, table...) and its same-file ancestors' nodes and
+  classification (inherited columns, `__table_args__`).
+
+When all of these are equal to what the analysis that recorded them saw, the results
+are reused as they are (they are never mutated). Nodes are compared by identity: a
+fresh parse never matches, so a miss costs only the lookups. Environments compare AST
+nodes by identity too (AST nodes have no `__eq__`): conservative, a re-parsed
+module-level statement is a miss for every class.
+
+Results are kept in a weak-keyed map from the class node: they live as long as the
+node (the tree of some document version) lives, and hold no reference to the node
+itself, so they never keep a tree alive nor form a cycle through it. The nodes are
+not mutated (reparse's contract: other threads still read the previous tree).
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from dataclasses import dataclass
+
+from crudsmith.analysis.body import ClassBody
+from crudsmith.analysis.classes import ClassInfo
+from crudsmith.analysis.context import Context
+from crudsmith.analysis.names import NameTable
+from crudsmith.analysis.spec import ModelSpec
+
+
+@dataclass(slots=True)
+class Reused:
+    """What one class's analysis produced, and what it depended on.
+
+    `own` is the module's `_OwnMembers` (typed `object` here to avoid an import cycle).
+    """
+
+    names: tuple[object, ...]  # names_key of its analysis
+    environment: tuple[object, ...]  # environment_key of its analysis
+    body: ClassBody
+    facts: tuple[object, ...]
+    own: object | None
+    model: ModelSpec | None
+
+
+# Weak keys: an entry goes when its node goes. Entries are replaced, never mutated, so
+# two threads analysing versions that share a node at worst overwrite each other.
+_recorded: weakref.WeakKeyDictionary[ast.ClassDef, Reused] = weakref.WeakKeyDictionary()
+
+
+def names_key(names: NameTable) -> tuple[object, ...]:
+    """What the class readers consult in the name table (not imports, not line numbers)."""
+    return (
+        names.aliases,
+        names.partials,
+        names.constants,
+        names.values,
+        names.flask_dbs,
+        names.local_bases,
+    )
+
+
+def environment_key(ctx: Context) -> tuple[object, ...]:
+    """Everything outside a class that its columns, relationships and model depend on."""
+    enums = tuple((e.name, e.members, e.is_str) for e in ctx.enums.values())
+    return (
+        names_key(ctx.names),
+        enums,
+        ctx.type_map,
+        ctx.class_tables,
+        ctx.core_tables,
+        ctx.local_classes,
+    )
+
+
+def class_facts(info: ClassInfo) -> tuple[object, ...]:
+    """The classification results a class's columns and model depend on."""
+    return (
+        info.kind,
+        info.lineage,
+        info.typed,
+        info.table,
+        info.root_base,
+        info.root_local,
+        # Ancestor nodes compare by identity: the same nodes give the same inherited members.
+        tuple((a.node, a.kind, a.lineage) for a in info.ancestors()),
+    )
+
+
+class Recorder:
+    """One analysis's lookups of earlier results, and the recording of its own."""
+
+    __slots__ = ("_environment", "_names", "_same")
+
+    def __init__(self, names: NameTable) -> None:
+        self._names = names_key(names)
+        self._environment: tuple[object, ...] = ()
+        # id(key of an earlier analysis) -> (that key, equal to ours): each distinct key is
+        # compared once. The key is held here so that its id is not reused meanwhile.
+        self._same: dict[int, tuple[tuple[object, ...], bool]] = {}
+
+    def _equal(self, earlier: tuple[object, ...], ours: tuple[object, ...]) -> bool:
+        known = self._same.get(id(earlier))
+        if known is None:
+            known = self._same[id(earlier)] = (earlier, earlier == ours)
+        return known[1]
+
+    def body(self, node: ast.ClassDef) -> ClassBody | None:
+        """The earlier reading of this class body (it depends on the node and names only)."""
+        found = _recorded.get(node)
+        if found is None or not self._equal(found.names, self._names):
+            return None
+        return found.body
+
+    def set_environment(self, ctx: Context) -> None:
+        """Call once the environment is complete (enums, type map, table names)."""
+        self._environment = environment_key(ctx)
+        self._same.clear()  # from now on, environment keys are compared
+
+    def previous(self, info: ClassInfo, facts: tuple[object, ...]) -> Reused | None:
+        """The earlier results for this class when they still hold."""
+        found = _recorded.get(info.node)
+        if found is None or found.facts != facts:
+            return None
+        return found if self._equal(found.environment, self._environment) else None
+
+    def record(
+        self,
+        info: ClassInfo,
+        facts: tuple[object, ...],
+        own: object | None,
+        model: ModelSpec | None,
+    ) -> None:
+        entry = Reused(self._names, self._environment, info.body, facts, own, model)
+        _recorded[info.node] = entry
