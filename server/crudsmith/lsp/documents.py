@@ -4,6 +4,8 @@
 version (building it on a miss); `build(uri, version, text)` may run on a worker
 thread (diagnostics analyse off the event loop). Building an entry also stores its
 parse in the `WorkspaceIndex`, so the index never parses an open document again.
+A new version of a document already cached is re-parsed incrementally from the
+previous one (`analysis.reparse`: only the edited top-level statements are parsed).
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from dataclasses import dataclass
 from pygls.uris import to_fs_path
 from pygls.workspace import Workspace
 
-from crudsmith.analysis.module import parse_and_analyze
-from crudsmith.analysis.spec import ModuleAnalysis
+from crudsmith.analysis.collector import collector_paused
+from crudsmith.analysis.module import analyze_parsed, parse_and_analyze
+from crudsmith.analysis.parse import ParseResult, Statements
+from crudsmith.analysis.reparse import reparse
+from crudsmith.analysis.spec import ModuleAnalysis, SyntaxProblem
 from crudsmith.rules.model import RuleContext, WorkspaceView
 from crudsmith.workspace.index import IndexedFile, WorkspaceIndex
 
@@ -40,6 +45,14 @@ class CachedDocument:
     text: str
     statements: list[ast.stmt]
     analysis: ModuleAnalysis
+    problems: tuple[SyntaxProblem, ...] = ()  # of the parse: the next version's reparse needs them
+
+    def parse_result(self) -> ParseResult:
+        """The parse this version was analysed from (for re-parsing the next version)."""
+        statements = self.statements
+        if not isinstance(statements, Statements):
+            statements = Statements(statements)
+        return ParseResult(statements, list(self.problems))
 
     def indexed(self) -> IndexedFile:
         return IndexedFile(self.path, self.statements, self.analysis, self.text)
@@ -51,7 +64,25 @@ class CachedDocument:
 def build_document(uri: str, version: int | None, text: str) -> CachedDocument:
     """Parse (once) and analyse one text; thread-safe, never raises on bad input."""
     parsed, analysis = parse_and_analyze(text)
-    return CachedDocument(uri, uri_to_path(uri), version, text, parsed.statements, analysis)
+    return _document(uri, version, text, parsed, analysis)
+
+
+def rebuild_document(
+    previous: CachedDocument, uri: str, version: int | None, text: str
+) -> CachedDocument:
+    """Like `build_document`, re-parsing only what changed since `previous` (another
+    version of the same document); thread-safe, never raises on bad input."""
+    with collector_paused():
+        parsed = reparse(previous.text, previous.parse_result(), text)
+    return _document(uri, version, text, parsed, analyze_parsed(text, parsed))
+
+
+def _document(
+    uri: str, version: int | None, text: str, parsed: ParseResult, analysis: ModuleAnalysis
+) -> CachedDocument:
+    path = uri_to_path(uri)
+    problems = tuple(parsed.problems)
+    return CachedDocument(uri, path, version, text, parsed.statements, analysis, problems)
 
 
 class DocumentCache:
@@ -85,7 +116,8 @@ class DocumentCache:
         """Analyse (version, text) of `uri` and keep it unless a newer version is cached.
 
         When the workspace index already parsed this very text (a file opened as it is on
-        disk), its statements and analysis are reused instead of parsing again.
+        disk), its statements and analysis are reused instead of parsing again; otherwise a
+        previous version of the document, when cached, is re-parsed incrementally.
         """
         with self._build_lock(uri):
             # A request and the diagnostics run often want the same new version at once:
@@ -93,7 +125,11 @@ class DocumentCache:
             cached = self.peek(uri)
             if cached is not None and cached.version == version and cached.text == text:
                 return cached
-            built = self._from_index(uri, version, text) or build_document(uri, version, text)
+            built = self._from_index(uri, version, text)
+            if built is None and cached is not None:
+                built = rebuild_document(cached, uri, version, text)
+            elif built is None:
+                built = build_document(uri, version, text)
             return self._store(uri, version, built)
 
     def _build_lock(self, uri: str) -> threading.Lock:
@@ -115,7 +151,8 @@ class DocumentCache:
         entry = self._index.get(path)
         if entry is None or entry.text is None or entry.text != text:
             return None
-        return CachedDocument(uri, path, version, text, entry.statements, entry.analysis)
+        problems = entry.analysis.syntax_problems
+        return CachedDocument(uri, path, version, text, entry.statements, entry.analysis, problems)
 
     def peek(self, uri: str) -> CachedDocument | None:
         with self._lock:

@@ -1,0 +1,454 @@
+"""analysis.reparse: an edited text re-parsed from the previous version's statements must
+equal a fresh `parse_tolerant` of the new text (every position, every problem), and must
+actually reuse the untouched statements."""
+
+from __future__ import annotations
+
+import ast
+import random
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pygls.uris import from_fs_path
+from pygls.workspace import Workspace
+
+from crudsmith.analysis.module import parse_and_analyze
+from crudsmith.analysis.parse import ParseResult, parse_tolerant
+from crudsmith.analysis.reparse import reparse
+from crudsmith.analysis.source import split_lines
+from crudsmith.lsp.documents import DocumentCache
+from crudsmith.workspace.index import WorkspaceIndex
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "bench"))
+from synth import synth_models  # noqa: E402
+
+EXAMPLES = ["blog", "shop", "heroes", "forum"]
+
+# Corpus-like files: classic Column / Flask styles, decorators, module-level control
+# flow, a semicolon line, a backslash continuation, a `__future__` import, CJK and emoji.
+FLASK_LIKE = '''"""Flask-SQLAlchemy models — 数据 😀."""
+from __future__ import annotations
+
+import enum
+import os; import sys
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
+
+db = SQLAlchemy()
+DEBUG = os.environ.get("DEBUG") == "1" \\
+    or "--debug" in sys.argv
+
+if DEBUG:
+    ECHO = True
+else:
+    ECHO = False
+
+try:
+    import ujson as json
+except ImportError:
+    import json
+
+tags = Table(
+    "tags",
+    db.metadata,
+    Column("post_id", Integer, ForeignKey("posts.id")),
+)
+
+
+class Status(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Author(db.Model):
+    """Un auteur — 著者."""
+
+    __tablename__ = "authors"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(80), nullable=False)  # 名前 😀
+
+
+@some.decorator("x")
+@other
+class Post(db.Model):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(200))
+    author_id = Column(Integer, ForeignKey("authors.id"))
+
+    def __repr__(self) -> str:
+        return f"<Post {self.title!r}>"
+
+
+def helper(x: int) -> int:
+    """Twice x."""
+    return x * 2
+x = 1; y = 2
+'''
+
+ROUTERS_LIKE = """from fastapi import APIRouter, Depends, HTTPException
+
+from app.models import Hero
+
+router = APIRouter(prefix="/heroes")
+
+
+@router.get("/{hero_id}")
+def read_hero(hero_id: int) -> Hero:
+    hero = None
+    if hero is None:
+        raise HTTPException(status_code=404, detail="héros introuvable 🦸")
+    return hero
+
+
+@router.post("/", status_code=201)
+async def create_hero(hero: Hero) -> Hero:
+    '''Crée un héros.
+
+    Multi-line docstring with a "quote" and a backslash \\\\ inside.
+    '''
+    return hero
+
+
+match router:
+    case APIRouter():
+        pass
+    case _:
+        pass
+"""
+
+Edit = Callable[[list[str], str], list[str]]
+
+
+def _dump(result: ParseResult) -> tuple[list[str], list[object]]:
+    return [ast.dump(s, include_attributes=True) for s in result.statements], list(result.problems)
+
+
+def _check(old_text: str, new_text: str, old: ParseResult | None = None) -> ParseResult:
+    """reparse(old -> new) equals parse_tolerant(new), and leaves the old tree as it was."""
+    old = parse_tolerant(old_text) if old is None else old
+    before = _dump(old)
+    got = reparse(old_text, old, new_text)
+    assert _dump(got) == _dump(parse_tolerant(new_text)), (old_text, new_text)
+    assert got.statements is not old.statements
+    assert _dump(old) == before
+    return got
+
+
+def _texts() -> dict[str, str]:
+    texts = {name: (REPO / "examples" / name / "models.py").read_text("utf-8") for name in EXAMPLES}
+    texts["flask-like"] = FLASK_LIKE
+    texts["routers-like"] = ROUTERS_LIKE
+    texts["synth30"] = synth_models(30)
+    texts["blog-crlf"] = texts["blog"].replace("\n", "\r\n")
+    texts["flask-cr"] = FLASK_LIKE.replace("\n", "\r")
+    texts["forum-no-final-newline"] = texts["forum"].rstrip("\n")
+    texts["shop-tabs-formfeed"] = (
+        texts["shop"].replace("\n    ", "\n\t").replace("\n\nclass", "\n\x0c\nclass")
+    )
+    return texts
+
+
+TEXTS = _texts()
+
+
+def _eol(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\r" if "\r" in text else "\n"
+
+
+def _classes(lines: list[str]) -> list[int]:
+    return [i for i, line in enumerate(lines) if line.startswith(("class ", "def ", "async def "))]
+
+
+def _middle_class(lines: list[str]) -> tuple[int, int]:
+    """(first, end) line indexes of the middle top-level class or function (end: the next
+    one or EOF)."""
+    starts = _classes(lines)
+    index = len(starts) // 2
+    end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+    return starts[index], end
+
+
+def _body_line(lines: list[str]) -> int:
+    first, end = _middle_class(lines)
+    for i in range(first + 1, end):
+        if lines[i].startswith(("    ", "\t")) and lines[i].strip():
+            return i
+    return first
+
+
+def _type_char(lines: list[str], eol: str) -> list[str]:
+    i = _body_line(lines)
+    line = lines[i]
+    cut = len(line.rstrip("\r\n")) // 2
+    return [*lines[:i], line[:cut] + "z" + line[cut:], *lines[i + 1 :]]
+
+
+def _insert_in_class(lines: list[str], eol: str) -> list[str]:
+    i = _body_line(lines)
+    indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+    return [*lines[: i + 1], f"{indent}extra_field = 1{eol}", *lines[i + 1 :]]
+
+
+def _delete_in_class(lines: list[str], eol: str) -> list[str]:
+    i = _body_line(lines)
+    return [*lines[:i], *lines[i + 1 :]]
+
+
+def _between_classes(lines: list[str], eol: str) -> list[str]:
+    first, _ = _middle_class(lines)
+    return [*lines[:first], f"BETWEEN = 'x'{eol}{eol}", *lines[first:]]
+
+
+def _at_top(lines: list[str], eol: str) -> list[str]:
+    return [f"# top 😀{eol}", *lines]
+
+
+def _at_end(lines: list[str], eol: str) -> list[str]:
+    return [*lines, f"{eol}END = 1{eol}"]
+
+
+def _in_docstring(lines: list[str], eol: str) -> list[str]:
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(('"""', "'''")) and i > 0:
+            return [*lines[: i + 1], f"    more text — 説明 🚀{eol}", *lines[i + 1 :]]
+    return lines
+
+
+def _indented_after_class(lines: list[str], eol: str) -> list[str]:
+    _, end = _middle_class(lines)
+    return [*lines[: end - 1], f"    stray: int = 3{eol}", *lines[end - 1 :]]
+
+
+def _open_bracket(lines: list[str], eol: str) -> list[str]:
+    i = _body_line(lines)
+    return [*lines[:i], f"    broken = call({eol}", *lines[i:]]
+
+
+def _open_triple_quote(lines: list[str], eol: str) -> list[str]:
+    first, _ = _middle_class(lines)
+    return [*lines[:first], f'"""unterminated{eol}', *lines[first:]]
+
+
+def _paste_class(lines: list[str], eol: str) -> list[str]:
+    first, end = _middle_class(lines)
+    return [*lines[:end], *lines[first:end], *lines[end:]]
+
+
+def _delete_class(lines: list[str], eol: str) -> list[str]:
+    first, end = _middle_class(lines)
+    return [*lines[:first], *lines[end:]]
+
+
+def _replace_class_line(lines: list[str], eol: str) -> list[str]:
+    """Same line count: the middle class renamed (suffix reuse)."""
+    first, _ = _middle_class(lines)
+    renamed = re.sub(r"^(class|def|async def) ", r"\1 Renamed", lines[first], count=1)
+    return [*lines[:first], renamed, *lines[first + 1 :]]
+
+
+def _cjk_line(lines: list[str], eol: str) -> list[str]:
+    i = _body_line(lines)
+    return [*lines[: i + 1], f"    名前 = '😀🚀 ユーザー'  # 𠀋{eol}", *lines[i + 1 :]]
+
+
+def _else_after_class(lines: list[str], eol: str) -> list[str]:
+    _, end = _middle_class(lines)
+    return [*lines[:end], f"else:{eol}    pass{eol}", *lines[end:]]
+
+
+def _decorate_class(lines: list[str], eol: str) -> list[str]:
+    first, _ = _middle_class(lines)
+    return [*lines[:first], f"@decorated{eol}", *lines[first:]]
+
+
+def _dangling_decorator(lines: list[str], eol: str) -> list[str]:
+    first, _ = _middle_class(lines)
+    return [*lines[: first - 1], f"@dangling{eol}", *lines[first - 1 :]]
+
+
+def _backslash_before(lines: list[str], eol: str) -> list[str]:
+    first, _ = _middle_class(lines)
+    return [*lines[:first], f"A = 1 + \\{eol}", f"    2{eol}", *lines[first:]]
+
+
+def _future_import(lines: list[str], eol: str) -> list[str]:
+    first, _ = _middle_class(lines)
+    return [*lines[:first], f"from __future__ import annotations{eol}", *lines[first:]]
+
+
+def _toggle_final_newline(lines: list[str], eol: str) -> list[str]:
+    last = lines[-1].rstrip("\r\n")
+    return [*lines[:-1], last if last != lines[-1] else last + eol]
+
+
+def _mixed_line_end(lines: list[str], eol: str) -> list[str]:
+    """A `\\r\\n` turned into `\\r` + `\\n` boundaries inside the middle class."""
+    i = _body_line(lines)
+    other = "\n" if eol != "\n" else "\r\n"
+    return [*lines[:i], lines[i].rstrip("\r\n") + other, *lines[i + 1 :]]
+
+
+EDITS: dict[str, Edit] = {
+    "type a char in a class": _type_char,
+    "insert a line in a class": _insert_in_class,
+    "delete a line in a class": _delete_in_class,
+    "insert between classes": _between_classes,
+    "insert at the top": _at_top,
+    "append at the end": _at_end,
+    "insert in a docstring": _in_docstring,
+    "indented line after a class": _indented_after_class,
+    "unclosed bracket": _open_bracket,
+    "unclosed triple quote": _open_triple_quote,
+    "paste a class": _paste_class,
+    "delete a class": _delete_class,
+    "rename a class": _replace_class_line,
+    "emoji and CJK line": _cjk_line,
+    "else after a class": _else_after_class,
+    "decorate a class": _decorate_class,
+    "dangling decorator": _dangling_decorator,
+    "backslash continuation before a class": _backslash_before,
+    "misplaced __future__": _future_import,
+    "drop or add the final newline": _toggle_final_newline,
+    "change one line end": _mixed_line_end,
+}
+
+
+@pytest.mark.parametrize("name", list(TEXTS))
+def test_every_edit_reparses_like_a_fresh_parse(name: str) -> None:
+    text = TEXTS[name]
+    lines = split_lines(text)
+    eol = _eol(text)
+    for edit_name, edit in EDITS.items():
+        edited = "".join(edit(lines, eol))
+        assert edited != text or edit_name == "insert in a docstring", edit_name
+        _check(text, edited)
+        _check(edited, text)  # and back (from a parse that may have problems)
+
+
+def test_a_one_character_edit_reuses_every_other_statement() -> None:
+    text = synth_models(30)
+    old = parse_tolerant(text)
+    lines = split_lines(text)
+    target = _body_line(lines) + 1  # 1-based
+    edited = "".join(_type_char(lines, "\n"))
+    new = _check(text, edited, old)
+    assert len(new.statements) == len(old.statements)
+    for before, after in zip(old.statements[1:], new.statements[1:], strict=True):
+        touched = before.lineno <= target <= (before.end_lineno or 0)
+        assert (after is before) != touched, ast.dump(before)[:80]
+    # The first statement is a fresh node with the same content (memos hang on it).
+    assert new.statements[0] is not old.statements[0]
+    assert ast.dump(new.statements[0], include_attributes=True) == ast.dump(
+        old.statements[0], include_attributes=True
+    )
+
+
+def test_a_line_inserted_keeps_the_prefix_and_reparses_the_rest() -> None:
+    text = synth_models(30)
+    old = parse_tolerant(text)
+    lines = split_lines(text)
+    first, _ = _middle_class(lines)
+    new = _check(text, "".join(_insert_in_class(lines, "\n")), old)
+    kept = [s for s in new.statements if any(s is o for o in old.statements)]
+    assert kept and all((s.end_lineno or 0) < first + 1 for s in kept)
+
+
+def test_a_previous_parse_with_problems_is_never_reused() -> None:
+    broken = TEXTS["blog"].replace("class Post(Base):", "class Post(Base:", 1)
+    old = parse_tolerant(broken)
+    assert old.problems
+    new = _check(broken, broken + "\n# more\n", old)
+    assert not any(s is o for s in new.statements for o in old.statements)
+
+
+_ALPHABET = [
+    *"xyz_0 ()[]{}:#'\"\\@;=.,\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "\x0c",
+    "é",
+    "😀",
+    "データ",
+    "    ",
+    "\n    ",
+    "\nclass Extra(Base):\n    pass\n",
+    "\nelse:\n    pass\n",
+    '"""',
+]
+
+
+def _random_edit(rng: random.Random, text: str) -> str:
+    lines = split_lines(text)
+    kind = rng.random()
+    if kind < 0.35 and lines:  # typing inside a line
+        i = rng.randrange(len(lines))
+        line = lines[i]
+        cut = rng.randrange(len(line.rstrip("\r\n")) + 1)
+        piece = rng.choice("abcxyz_0") if rng.random() < 0.5 else rng.choice(_ALPHABET)
+        return "".join([*lines[:i], line[:cut] + piece + line[cut:], *lines[i + 1 :]])
+    if kind < 0.55 and lines:  # a whole line in or out
+        i = rng.randrange(len(lines))
+        if rng.random() < 0.5:
+            return "".join([*lines[:i], *lines[i + 1 :]])
+        return "".join(
+            [*lines[:i], rng.choice(["\n", "# note\n", "    a = 1\n", "B = 2\n"]), *lines[i:]]
+        )
+    if kind < 0.7 and len(lines) > 2:  # a block of lines copied or cut
+        i = rng.randrange(len(lines) - 1)
+        j = rng.randrange(i + 1, min(len(lines), i + 40) + 1)
+        if rng.random() < 0.5:
+            return "".join([*lines[:j], *lines[i:j], *lines[j:]])
+        return "".join([*lines[:i], *lines[j:]])
+    start = rng.randrange(len(text) + 1)  # raw characters, anywhere
+    if rng.random() < 0.5:
+        return text[:start] + text[start + rng.randrange(1, 30) :]
+    return text[:start] + rng.choice(_ALPHABET) + text[start:]
+
+
+def test_seeded_random_edits() -> None:
+    rng = random.Random(20261124)
+    reused_steps = 0
+    steps = 0
+    for name in ["blog", "flask-like", "routers-like", "blog-crlf", "synth30"]:
+        text = TEXTS[name]
+        parsed = parse_tolerant(text)
+        for _ in range(60):
+            edited = _random_edit(rng, text)
+            new = _check(text, edited, parsed)
+            steps += 1
+            if any(s is o for s in new.statements for o in parsed.statements):
+                reused_steps += 1
+            if not new.problems:
+                text, parsed = edited, new  # go on editing from the reparsed version
+            else:
+                _check(edited, text, new)  # the fix of a broken edit
+    assert steps == 300
+    assert reused_steps > steps // 4, reused_steps
+
+
+def test_the_document_cache_reparses_from_the_previous_version(tmp_path: Path) -> None:
+    workspace = Workspace(str(from_fs_path(str(tmp_path))))
+    cache = DocumentCache(lambda: workspace, WorkspaceIndex())
+    uri = str(from_fs_path(str(tmp_path / "models.py")))
+    text = synth_models(30)
+    first = cache.build(uri, 1, text)
+    edited = "".join(_type_char(split_lines(text), "\n"))
+    second = cache.build(uri, 2, edited)
+    shared = sum(any(s is o for o in first.statements) for s in second.statements)
+    assert shared == len(first.statements) - 2  # all but the edited class and the first
+    parsed, analysis = parse_and_analyze(edited)
+    assert second.analysis == analysis
+    assert [ast.dump(s) for s in second.statements] == [ast.dump(s) for s in parsed.statements]
+    broken = edited.replace("class ", "class (", 1)
+    third = cache.build(uri, 3, broken)
+    assert third.analysis.syntax_problems
+    fixed = cache.build(uri, 4, edited)  # from a version with problems: parsed afresh
+    assert not any(s is o for s in fixed.statements for o in third.statements)
+    assert fixed.analysis == analysis
