@@ -13,7 +13,7 @@ import pytest
 from harness import findings
 
 from crudsmith.rules.engine import build_context
-from crudsmith.rules.gates import Gate, fragments, mentions, normalised_source, words
+from crudsmith.rules.gates import Gate, fragments, mentions, names_any, normalised_source, words
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -140,3 +140,28 @@ def test_a_token_inside_another_does_not_hide_it() -> None:
     assert gate_says("return JSONResponse({})\n", gate)
     assert not gate_says("return MyResponses({})\n", gate)
     assert gate_says("raise HTTPException(404)\n", gate)
+
+
+def test_names_any_finds_run_time_names() -> None:
+    ctx = build_context("app/x.py", f"x = {fullwidth('UserCreate')}(name='a')\ny = Caf\u00e9()\n")
+    assert names_any(ctx, ["Other", "UserCreate"])
+    assert names_any(ctx, ["Caf\u00e9"])
+    assert not names_any(ctx, ["User", "Create", "Cafe"])
+    assert not names_any(ctx, [])
+
+
+SCHEMAS = "from pydantic import BaseModel\n\n\nclass UserCreate(BaseModel):\n    name: str\n"
+
+
+@pytest.mark.parametrize(
+    "annotation",
+    [
+        fullwidth("UserCreate"),  # the class named only in fullwidth letters
+        '"User\\x43reate"',  # a string annotation the text cannot show
+        '"User" "Create"',  # implicitly joined literals
+    ],
+)
+def test_csm202_sees_a_workspace_class_however_it_is_spelled(annotation: str) -> None:
+    source = f"def create(payload: {annotation}) -> dict:\n    return payload.dict()\n"
+    found = findings(source, "CSM202", workspace_files={"app/schemas.py": SCHEMAS})
+    assert [f.code for f in found] == ["CSM202"]

@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import string
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from crudsmith.rules.model import RuleContext
 
 _NFKC_KEY = "gates.nfkc"
 _FOLDED_KEY = "gates.folded"
+_WORDS_KEY = "gates.words"
 _IDENTIFIER_CHARS = frozenset(string.ascii_letters + string.digits + "_")
 
 
@@ -84,6 +86,42 @@ def mentions(ctx: RuleContext, gate: Gate) -> bool:
     if not any(core in text for core in gate.cores):
         return False
     return not gate.whole or any(_has_word(text, token) for token in gate.tokens)
+
+
+def names_any(ctx: RuleContext, names: Iterable[str]) -> bool:
+    """Whether one of `names` (identifiers known only at run time, e.g. the classes of other
+    files: hundreds of them) may appear as an identifier here.
+
+    One pass splits the text into its ASCII words; each name is then a set lookup (a
+    non-ASCII name is searched as a substring of the NFKC text).
+    """
+    found = _ascii_words(ctx)
+    text: str | None = None
+    for name in names:
+        if name.isascii():
+            if name.encode("ascii") in found:
+                return True
+            continue
+        text = normalised_source(ctx) if text is None else text
+        if unicodedata.normalize("NFKC", name) in text:
+            return True
+    return False
+
+
+# Every byte that is not an ASCII letter, digit or `_` (UTF-8 bytes of non-ASCII
+# characters included) becomes a space: the text's ASCII identifiers are then its words.
+_WORD_BYTES = bytes(byte if chr(byte) in _IDENTIFIER_CHARS else ord(" ") for byte in range(256))
+
+
+def _ascii_words(ctx: RuleContext) -> frozenset[bytes]:
+    """The text's ASCII words as bytes (decoding each would double the cost)."""
+    cached = ctx.memo.get(_WORDS_KEY)
+    if isinstance(cached, frozenset):
+        return cached
+    data = normalised_source(ctx).encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
+    found = frozenset(data.split())
+    ctx.memo[_WORDS_KEY] = found
+    return found
 
 
 def _has_word(text: str, token: str) -> bool:

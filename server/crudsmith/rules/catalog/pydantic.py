@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from crudsmith.rules.fastapi_ast import call_keyword, dotted_name, endpoint_of, last_name
-from crudsmith.rules.gates import mentions, words
+from crudsmith.rules.gates import mentions, names_any, words
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_pydantic import (
     ClassIndex,
@@ -52,6 +52,7 @@ from crudsmith.rules.registry import rule
 PYDANTIC_MODULES = ("pydantic",)
 PYDANTIC = words("pydantic")
 BASE_SETTINGS = words("BaseSettings")
+MODEL_VALIDATE = words("model_validate")
 
 
 def uses_pydantic_v1_namespace(ctx: RuleContext) -> bool:
@@ -352,10 +353,9 @@ def create_user(payload: UserCreate, db: SessionDep) -> UserPublic:
 def v1_method_rule(ctx: RuleContext) -> Iterator[Finding]:
     if uses_pydantic_v1_namespace(ctx):
         return
-    # Without a known Pydantic class no receiver can be one: skip the walk for calls.
     index = class_index(ctx)
-    if not index.local and not index.workspace:
-        return
+    if not index.local and not _may_name_workspace_class(ctx, index):
+        return  # no receiver can be a known Pydantic class: skip the walk for calls
     candidates = attribute_calls(ctx.statements, (*INSTANCE_METHODS, *CLASS_METHODS))
     if not candidates:
         return
@@ -374,6 +374,27 @@ def v1_method_rule(ctx: RuleContext) -> Iterator[Finding]:
     ]
     if top_level:
         yield from _v1_calls(ctx, top_level, module_types(ctx.statements, index), index)
+
+
+def _may_name_workspace_class(ctx: RuleContext, index: ClassIndex) -> bool:
+    """Whether this file may refer to a Pydantic class of another file: by name (a
+    receiver, a constructor, an annotation), or in a string annotation of a parameter,
+    which `local_types` reads and whose text can be escaped or split across literals."""
+    if not index.workspace:
+        return False
+    if names_any(ctx, index.workspace):
+        return True
+    return any(
+        arg.annotation is not None and _has_string(arg.annotation)
+        for func, _owner in functions_with_owner(ctx.statements)
+        for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+    )
+
+
+def _has_string(node: ast.expr) -> bool:
+    return any(
+        isinstance(sub, ast.Constant) and isinstance(sub.value, str) for sub in ast.walk(node)
+    )
 
 
 def _v1_calls(
@@ -885,7 +906,10 @@ def from_attributes_rule(ctx: RuleContext) -> Iterator[Finding]:
     index = class_index(ctx)
     if not index.local and not index.workspace:
         return
-    if not all_endpoints(ctx) and not attribute_calls(ctx.statements, ("model_validate",)):
+    if not all_endpoints(ctx) and (
+        not mentions(ctx, MODEL_VALIDATE)  # the call names it: skip the walk without it
+        or not attribute_calls(ctx.statements, ("model_validate",))
+    ):
         return
     reported: set[str] = set()
     validations = attribute_calls(ctx.statements, ("model_validate",))
