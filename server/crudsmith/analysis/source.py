@@ -61,6 +61,10 @@ class SourceText:
         end_col: int | None = getattr(node, "end_col_offset", None)
         if lineno is None or end_lineno is None or col is None or end_col is None:
             return _unparse(node)
+        if lineno == end_lineno and 1 <= lineno <= len(self.lines):
+            line = self.lines[lineno - 1]
+            if line.isascii():  # O(1) check; byte columns are str columns: no encoding
+                return line[col:end_col] or _unparse(node)
         if lineno == end_lineno:
             raw = self._line_bytes(lineno)[col:end_col]
         else:
