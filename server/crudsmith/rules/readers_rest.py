@@ -26,6 +26,7 @@ from crudsmith.rules.fastapi_ast import (
 )
 from crudsmith.rules.fixes import offset_of
 from crudsmith.rules.lines import LINE_BREAK, line_starts
+from crudsmith.rules.memo import memo
 from crudsmith.rules.model import RuleContext, TextEdit
 
 # Starlette's current (non-deprecated) names for `fastapi.status`.
@@ -150,13 +151,11 @@ class _FileFacts:
     from_imports: dict[str, ast.ImportFrom]  # module -> its first `from module import a, b`
 
 
-_FACTS_CACHE: list[tuple[list[ast.stmt], str, _FileFacts]] = []
-
-
 def _facts(ctx: RuleContext) -> _FileFacts:
-    for statements, source, facts in _FACTS_CACHE:
-        if statements is ctx.statements and source is ctx.source:
-            return facts
+    """The file's facts, once per context (they read its text as well as its tree)."""
+    cached = ctx.memo.get("rest.facts")
+    if isinstance(cached, _FileFacts):
+        return cached
     imports: dict[str, str] = {}
     bound: set[str] = set()
     from_imports: dict[str, ast.ImportFrom] = {}
@@ -177,7 +176,7 @@ def _facts(ctx: RuleContext) -> _FileFacts:
     if lines and lines[-1] == "" and bounds[-2] == len(ctx.source):
         lines.pop()  # the empty "line" after a final line break
     facts = _FileFacts(lines, starts, imports, frozenset(bound), from_imports)
-    _FACTS_CACHE[:] = [(ctx.statements, ctx.source, facts)]
+    ctx.memo["rest.facts"] = facts
     return facts
 
 
@@ -390,9 +389,6 @@ class FileNodes:
     calls: list[ast.Call]  # pre-order: a call comes before the calls inside it
 
 
-_FILE_CACHE: list[tuple[list[ast.stmt], FileNodes]] = []
-
-
 def function_args(ctx: RuleContext) -> list[ast.arg]:
     """The parameters of every function in the file (nested ones too), from statements only."""
     found: list[ast.arg] = []
@@ -412,20 +408,19 @@ def function_args(ctx: RuleContext) -> list[ast.arg]:
 
 
 def file_nodes(ctx: RuleContext) -> FileNodes:
-    """The file's calls and parameters, walked once per parsed file and shared by the rules."""
-    for statements, found in _FILE_CACHE:
-        if statements is ctx.statements:
-            return found
+    """The file's calls, walked once per parse and shared by the rules."""
+    return memo(ctx.statements, "rest.file-nodes", _file_nodes)
+
+
+def _file_nodes(statements: list[ast.stmt]) -> FileNodes:
     calls: list[ast.Call] = []
-    stack: list[ast.AST] = list(reversed(ctx.statements))
+    stack: list[ast.AST] = list(reversed(statements))
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Call):
             calls.append(node)
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
-    found = FileNodes(calls)
-    _FILE_CACHE[:] = [(ctx.statements, found)]
-    return found
+    return FileNodes(calls)
 
 
 def endpoint_label(ep: Endpoint) -> str:
@@ -437,17 +432,10 @@ def endpoint_label(ep: Endpoint) -> str:
 # Codes whose current Starlette name is recent (older Starlette only has the old name).
 RENAMED_STATUS = frozenset({413, 414, 416, 422})
 
-_ENDPOINT_CACHE: list[tuple[list[ast.stmt], list[Endpoint]]] = []
-
 
 def endpoints(ctx: RuleContext) -> list[Endpoint]:
-    """The file's endpoints (`fastapi_ast.iter_endpoints`), read once per parsed file."""
-    for statements, cached in _ENDPOINT_CACHE:
-        if statements is ctx.statements:
-            return cached
-    found = list(iter_endpoints(ctx.statements))
-    _ENDPOINT_CACHE[:] = [(ctx.statements, found)]
-    return found
+    """The file's endpoints (`fastapi_ast.iter_endpoints`, read once per parse)."""
+    return list(iter_endpoints(ctx.statements))
 
 
 def calls_near(ctx: RuleContext, pattern: re.Pattern[str]) -> Iterator[ast.Call]:
@@ -475,7 +463,6 @@ def calls_near(ctx: RuleContext, pattern: re.Pattern[str]) -> Iterator[ast.Call]
 
 
 _DEPENDS_TEXT = re.compile(r"\b(?:Depends|Security)\(\s*([\w.]+)")
-_DEPENDENCY_CACHE: list[tuple[str, frozenset[str]]] = []
 
 
 def dependency_names(ctx: RuleContext) -> frozenset[str]:
@@ -484,11 +471,11 @@ def dependency_names(ctx: RuleContext) -> frozenset[str]:
     Read from the text in one regex pass (a comment could add a name: harmless
     for the rules, which only use it to tell dependencies from other functions).
     """
-    for source, cached in _DEPENDENCY_CACHE:
-        if source is ctx.source:
-            return cached
+    cached = ctx.memo.get("rest.dependencies")
+    if isinstance(cached, frozenset):
+        return cached
     names = frozenset(m.rpartition(".")[2] for m in _DEPENDS_TEXT.findall(ctx.source))
-    _DEPENDENCY_CACHE[:] = [(ctx.source, names)]
+    ctx.memo["rest.dependencies"] = names
     return names
 
 
