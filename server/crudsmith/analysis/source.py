@@ -34,14 +34,21 @@ def split_lines(text: str) -> list[str]:
 
 
 class SourceText:
-    """The analysed text, split into lines once, with byte-accurate slicing."""
+    """The analysed text, split into lines once (when first needed), with byte-accurate
+    slicing. Splitting is lazy: an analysis that reuses earlier results may need no slice."""
 
-    __slots__ = ("_encoded", "lines", "text")
+    __slots__ = ("_encoded", "_lines", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lines = split_lines(text)
+        self._lines: list[str] | None = None
         self._encoded: dict[int, bytes] = {}
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
 
     def _line_bytes(self, lineno: int) -> bytes:
         cached = self._encoded.get(lineno)
@@ -61,8 +68,9 @@ class SourceText:
         end_col: int | None = getattr(node, "end_col_offset", None)
         if lineno is None or end_lineno is None or col is None or end_col is None:
             return _unparse(node)
-        if lineno == end_lineno and 1 <= lineno <= len(self.lines):
-            line = self.lines[lineno - 1]
+        lines = self.lines
+        if lineno == end_lineno and 1 <= lineno <= len(lines):
+            line = lines[lineno - 1]
             if line.isascii():  # O(1) check; byte columns are str columns: no encoding
                 return line[col:end_col] or _unparse(node)
         if lineno == end_lineno:
