@@ -234,7 +234,7 @@ def _resolve_type(ctx: Context, type_node: ast.expr | None, ann: AnnInfo | None)
             return info
         from_ann = annotation_type(ctx, ann)
         if from_ann is not None and from_ann.kind is not TypeKind.UNKNOWN:
-            return replace(from_ann, sa_type=info.sa_type or from_ann.sa_type)
+            return from_ann.with_sa_type(info.sa_type or from_ann.sa_type)
         return info
     from_ann = annotation_type(ctx, ann) if ann is not None else None
     return from_ann or UNKNOWN_TYPE
@@ -254,7 +254,7 @@ def annotation_type(ctx: Context, ann: AnnInfo) -> TypeInfo | None:
         if info.kind is TypeKind.UNKNOWN:
             py = python_type_info(ctx.names, key, ctx.enums)
             if py is not None and py.kind is not TypeKind.UNKNOWN:
-                return replace(py, sa_type=info.sa_type or py.sa_type)
+                return py.with_sa_type(info.sa_type or py.sa_type)
         return info
     head = key.partition("[")[0]
     info_or_none = python_type_info(ctx.names, head, ctx.enums)
@@ -305,10 +305,10 @@ def build_sqlmodel_field(
     type_node = kwargs.get("sa_type")
     info = _resolve_type(ctx, type_node, ann)
     if type_node is None and info.kind is TypeKind.STR:
-        info = replace(info, sa_type="AutoString")
+        info = info.with_sa_type("AutoString")
     max_length = ctx.names.constant(kwargs["max_length"]) if "max_length" in kwargs else None
     if isinstance(max_length, int) and not isinstance(max_length, bool):
-        info = replace(info, length=max_length)
+        info = info.with_length(max_length)
     fk = None
     if "foreign_key" in kwargs:
         ondelete = ctx.names.constant(kwargs["ondelete"]) if "ondelete" in kwargs else None

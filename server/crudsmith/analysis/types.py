@@ -111,6 +111,34 @@ class TypeInfo:
     enum_name: str | None = None
     enum_values: tuple[str, ...] = ()
 
+    # Copies with one change: `dataclasses.replace` costs several times a construction,
+    # and these run per column.
+    def with_sa_type(self, sa_type: str) -> TypeInfo:
+        return TypeInfo(
+            sa_type=sa_type,
+            kind=self.kind,
+            python_type=self.python_type,
+            length=self.length,
+            precision=self.precision,
+            scale=self.scale,
+            timezone=self.timezone,
+            enum_name=self.enum_name,
+            enum_values=self.enum_values,
+        )
+
+    def with_length(self, length: int) -> TypeInfo:
+        return TypeInfo(
+            sa_type=self.sa_type,
+            kind=self.kind,
+            python_type=self.python_type,
+            length=length,
+            precision=self.precision,
+            scale=self.scale,
+            timezone=self.timezone,
+            enum_name=self.enum_name,
+            enum_values=self.enum_values,
+        )
+
 
 UNKNOWN_TYPE = TypeInfo(sa_type="", kind=TypeKind.UNKNOWN, python_type="str")
 # Shared instances (TypeInfo is frozen): building one per column is measurable on big files.
@@ -158,7 +186,7 @@ def _called_type(names: NameTable, call: ast.Call, enums: dict[str, EnumSpec]) -
     name = names.symbol(call.func)
     kind, python_type = _SA_KINDS.get(name, (TypeKind.UNKNOWN, "str"))
     if kind is TypeKind.ENUM:
-        return _enum_type(names, call, enums, TypeInfo(name, kind, python_type))
+        return _enum_type(names, call, enums, name)
     if not call.args and not call.keywords:
         known = _BARE_SA.get(name)
         return known if known is not None else TypeInfo(name, kind, python_type)
@@ -180,23 +208,27 @@ def _called_type(names: NameTable, call: ast.Call, enums: dict[str, EnumSpec]) -
     return TypeInfo(name, kind, python_type, length, precision, scale, timezone)
 
 
-def _enum_type(
-    names: NameTable, call: ast.Call, enums: dict[str, EnumSpec], info: TypeInfo
-) -> TypeInfo:
-    name_kw = next((kw.value for kw in call.keywords if kw.arg == "name"), None)
-    db_name = names.constant(name_kw) if name_kw is not None else None
+def _enum_type(names: NameTable, call: ast.Call, enums: dict[str, EnumSpec], name: str) -> TypeInfo:
+    """`Enum(Status)` (a class: its values when it is local) or `Enum("a", "b", name=...)`."""
     if call.args and not isinstance(call.args[0], ast.Constant | ast.Starred):
         enum_class = names.symbol(call.args[0])
         spec = enums.get(enum_class)
         values = tuple(v for _, v in spec.members) if spec else ()
-        return replace(
-            info, python_type=enum_class or "str", enum_name=enum_class, enum_values=values
+        return TypeInfo(
+            name,
+            TypeKind.ENUM,
+            python_type=enum_class or "str",
+            enum_name=enum_class,
+            enum_values=values,
         )
+    name_kw = next((kw.value for kw in call.keywords if kw.arg == "name"), None)
+    db_name = names.constant(name_kw) if name_kw is not None else None
     literals = tuple(
         str(a.value) for a in call.args if isinstance(a, ast.Constant) and a.value is not None
     )
-    return replace(
-        info,
+    return TypeInfo(
+        name,
+        TypeKind.ENUM,
         python_type="str",
         enum_name=db_name if isinstance(db_name, str) else None,
         enum_values=literals,
