@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
+from test_code_actions_support import apply_text_edits
 
 pytestmark = pytest.mark.asyncio
 
@@ -80,3 +81,26 @@ async def test_changed_names_setting_changes_the_drift_found(editor: Any, tmp_pa
     )
     items = await editor.diagnostics(schemas, until=lambda found: len(_drift(found)) == 3)
     assert not any("ArtículoPublic" in message for message in _drift(items))
+
+
+async def test_fix_all_follows_the_names_setting(editor: Any, tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    await editor.initialize(root, options={"names": NAMES})
+    await editor.wait_indexed()
+    doc = await editor.open(root / "app" / "schemas.py")
+    await editor.diagnostics(doc, until=lambda found: len(_drift(found)) == 3)
+    result = await editor.client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=doc),
+            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.crudsmith"]),
+        )
+    )
+    (fix_all,) = [a for a in result or [] if isinstance(a, types.CodeAction)]
+    assert fix_all.edit is not None and fix_all.edit.changes is not None
+    fixed = apply_text_edits(editor.texts[doc], list(fix_all.edit.changes[doc]), editor.encoding)
+    in_part, _, public_part = fixed.partition("class ArtículoPublic")
+    # the missing columns land in the custom-named schemas, never in ArtículoPublic
+    assert in_part.count("subtitle: str | None") == 2
+    assert "views: int" in in_part and "views: str" not in in_part
+    assert public_part == "(BaseModel):\n    id: int\n"

@@ -80,5 +80,5 @@ def test_a_bad_pattern_is_a_warning_and_the_rest_applies(
         '[tool.crudsmith.names]\ncreate = "{model}X"\npublic = "{model}X"\n', encoding="utf-8"
     )
     code, out, err = check([], capsys)
-    assert "must differ; using the default names" in err
+    assert "`names`" in err and "must differ; using SchemaNames(base='{model}Base'" in err
     assert "'ArticlePublic' lacks column(s)" in "\n".join(out)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from crudsmith.config.settings import NamePatterns, Pagination, Settings, load_settings
+from crudsmith.config.settings import Pagination, Settings, load_settings
+from crudsmith.generation.options import SchemaNames
 from crudsmith.rules.model import Severity
 
 PYPROJECT = """
@@ -44,7 +45,7 @@ def test_defaults_without_any_source() -> None:
     assert loaded.settings.layout == "package"
     assert loaded.settings.async_mode is None
     assert loaded.settings.pagination == Pagination(20, 100)
-    assert loaded.settings.names.name("create", "User") == "UserCreate"
+    assert loaded.settings.names.of("User")["create"] == "UserCreate"
 
 
 def test_pyproject_layer(tmp_path: Path) -> None:
@@ -55,7 +56,7 @@ def test_pyproject_layer(tmp_path: Path) -> None:
     assert settings.async_mode is True
     assert settings.auth is False
     assert settings.pagination == Pagination(10, 50)
-    assert settings.names == NamePatterns(public="{model}Out")
+    assert settings.names == SchemaNames(public="{model}Out")
     assert settings.exclude == ("legacy/*",)
     assert settings.lint.is_enabled("CSM501")
     assert not settings.lint.is_enabled("CSM101")
@@ -108,9 +109,14 @@ def test_editor_settings_override_pyproject_key_by_key(tmp_path: Path) -> None:
             lambda s: s.names.create == "{model}Create",
         ),
         (
+            {"names": {"create": "{model}Out"}},  # the same as public: the table is refused
+            "`names`",
+            lambda s: s.names == SchemaNames(public="{model}Out"),
+        ),
+        (
             {"names": {"shape": "{model}X"}},
             "`names.shape`",
-            lambda s: s.names == NamePatterns(public="{model}Out"),
+            lambda s: s.names == SchemaNames(public="{model}Out"),
         ),
         ({"select": ["CSM9999"]}, "select", lambda s: not s.lint.is_enabled("CSM101")),
         (

@@ -29,7 +29,7 @@ from crudsmith.config.lint import (
     parse_lint_settings,
 )
 from crudsmith.config.settings import Settings, apply_layer
-from crudsmith.generation.options import GenerationError, SchemaNames
+from crudsmith.generation.options import SchemaNames
 from crudsmith.rules import report
 from crudsmith.rules.engine import build_context, check, fix_all
 from crudsmith.rules.lines import line_text
@@ -82,16 +82,10 @@ def resolve_names(config_path: Path | None) -> SchemaNames:
         return SchemaNames()
     errors: list[ConfigError] = []
     source = f"{config_path} [tool.crudsmith]"
-    patterns = apply_layer(Settings(), {"names": table["names"]}, source, errors).names
+    names = apply_layer(Settings(), {"names": table["names"]}, source, errors).names
     for error in errors:
         print(f"crudsmith: warning: {error}", file=sys.stderr)
-    try:
-        return SchemaNames(
-            patterns.base, patterns.create, patterns.update, patterns.public, patterns.page
-        )
-    except GenerationError as exc:
-        print(f"crudsmith: warning: {source}: {exc}; using the default names", file=sys.stderr)
-        return SchemaNames()
+    return names
 
 
 def resolve_settings(args: argparse.Namespace, start: Path) -> tuple[LintSettings, Path]:

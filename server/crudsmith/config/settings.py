@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from crudsmith.config import ConfigError
 from crudsmith.config.lint import LintSettings, parse_lint_settings
+from crudsmith.generation.options import GenerationError, SchemaNames
 
 Layout = Literal["package", "single-file"]
 LAYOUTS: tuple[Layout, ...] = ("package", "single-file")
@@ -35,21 +36,6 @@ class Pagination:
 
 
 @dataclass(frozen=True, slots=True)
-class NamePatterns:
-    """Schema class names; `{model}` is replaced by the model's name."""
-
-    base: str = "{model}Base"
-    create: str = "{model}Create"
-    update: str = "{model}Update"
-    public: str = "{model}Public"
-    page: str = "{model}Page"
-
-    def name(self, kind: str, model: str) -> str:
-        pattern: str = getattr(self, kind)
-        return pattern.replace("{model}", model)
-
-
-@dataclass(frozen=True, slots=True)
 class Settings:
     """The effective settings of a workspace."""
 
@@ -57,7 +43,7 @@ class Settings:
     async_mode: bool | None = None  # None: decided from the models (AsyncAttrs / AsyncSession)
     auth: bool = True
     pagination: Pagination = field(default_factory=Pagination)
-    names: NamePatterns = field(default_factory=NamePatterns)
+    names: SchemaNames = field(default_factory=SchemaNames)
     lint: LintSettings = field(default_factory=LintSettings)
 
     @property
@@ -222,7 +208,7 @@ def _pagination(value: object, previous: Pagination, report: _Reporter) -> Pagin
     return Pagination(default, maximum)
 
 
-def _names(value: object, previous: NamePatterns, report: _Reporter) -> NamePatterns:
+def _names(value: object, previous: SchemaNames, report: _Reporter) -> SchemaNames:
     if not isinstance(value, Mapping):
         report.error("names", f"must be a table of name patterns, got {value!r}", previous)
         return previous
@@ -238,7 +224,11 @@ def _names(value: object, previous: NamePatterns, report: _Reporter) -> NamePatt
             )
     for kind in sorted(set(value) - set(NAME_KEYS)):
         report.error(f"names.{kind}", f"is not one of {', '.join(NAME_KEYS)}", "nothing")
-    return replace(previous, **changes)
+    try:
+        return replace(previous, **changes)  # SchemaNames checks the five together
+    except GenerationError as exc:
+        report.error("names", str(exc).partition(": ")[2] or str(exc), previous)
+        return previous
 
 
 def _name_pattern(value: object) -> str:

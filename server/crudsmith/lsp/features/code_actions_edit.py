@@ -19,7 +19,7 @@ from pygls.uris import from_fs_path
 
 from crudsmith.analysis.module import analyze
 from crudsmith.config.settings import Settings
-from crudsmith.generation.options import GenerateOptions, SchemaNames
+from crudsmith.generation.options import GenerateOptions
 from crudsmith.insertion import Plan, Request, Target, plan_insertion
 from crudsmith.lsp import positions
 from crudsmith.rules.model import TextEdit
@@ -39,13 +39,12 @@ class Snapshot:
 
 
 def generate_options(settings: Settings) -> GenerateOptions:
-    names = settings.names
     return GenerateOptions(
         async_mode=settings.async_mode,
         auth=settings.auth,
         page_default=settings.pagination.default,
         page_max=settings.pagination.max,
-        names=SchemaNames(names.base, names.create, names.update, names.public, names.page),
+        names=settings.names,
     )
 
 

@@ -105,9 +105,9 @@ class Existing:
         return router.has_endpoints and f"{module_name}.router" in included
 
     def schemas_done(self, model: ModelSpec) -> bool:
-        names = self.settings.names
+        names = self.settings.names.of(model.name)
         module = self.module(f"schemas/{snake_case(model.name)}.py")
-        wanted = {names.name("create", model.name), names.name("public", model.name)}
+        wanted = {names["create"], names["public"]}
         return wanted <= module.names
 
     def auth_done(self) -> bool:

@@ -25,7 +25,6 @@ from crudsmith.completion import (
     complete,
     import_edits_for,
 )
-from crudsmith.generation.options import GenerationError, SchemaNames
 from crudsmith.lsp.documents import CachedDocument
 from crudsmith.lsp.positions import offsets_to_range, position_to_offset, text_edit_to_lsp
 from crudsmith.lsp.safety import safe
@@ -107,25 +106,10 @@ def _request(server: CrudsmithServer, document: CachedDocument, offset: int, laz
             auth=settings.auth,
             page_default=settings.pagination.default,
             page_max=settings.pagination.max,
-            names=_schema_names(server),
+            names=server.settings.names,
         ),
         lazy_imports=lazy,
     )
-
-
-def _schema_names(server: CrudsmithServer) -> SchemaNames:
-    """The configured schema name patterns (the defaults when they are invalid)."""
-    names = server.settings.names
-    try:
-        return SchemaNames(
-            base=names.base,
-            create=names.create,
-            update=names.update,
-            public=names.public,
-            page=names.page,
-        )
-    except GenerationError:
-        return SchemaNames()
 
 
 def _models_files(server: CrudsmithServer) -> list[ModelsFile]:

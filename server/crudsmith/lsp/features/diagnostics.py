@@ -20,8 +20,7 @@ from lsprotocol import types
 
 from crudsmith.analysis.collector import collect_everything
 from crudsmith.config.lint import LintSettings
-from crudsmith.config.settings import NamePatterns
-from crudsmith.generation.options import GenerationError, SchemaNames
+from crudsmith.generation.options import SchemaNames
 from crudsmith.lsp import positions
 from crudsmith.lsp.documents import CachedDocument
 from crudsmith.lsp.safety import safe
@@ -60,17 +59,6 @@ def findings_for(
     if names is not None:
         ctx = replace(ctx, names=names)
     return engine.check(ctx, lint)
-
-
-def schema_names(patterns: NamePatterns) -> SchemaNames:
-    """The configured schema name patterns for the rules; the defaults when they clash
-    (malformed ones were already reported and replaced by the settings layer)."""
-    try:
-        return SchemaNames(
-            patterns.base, patterns.create, patterns.update, patterns.public, patterns.page
-        )
-    except GenerationError:
-        return SchemaNames()
 
 
 def to_diagnostic(finding: Finding, text: str, encoding: positions.Encoding) -> types.Diagnostic:
@@ -222,8 +210,7 @@ class Diagnostics:
             )
             if is_excluded(document.path, root, settings.exclude):
                 return []
-            names = schema_names(settings.names)
-            return diagnostics_for(document, index, settings.lint, encoding, names)  # GC paused
+            return diagnostics_for(document, index, settings.lint, encoding, settings.names)
 
         items = await asyncio.to_thread(work)
         self.collect_when_idle()

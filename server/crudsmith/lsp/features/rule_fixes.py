@@ -17,7 +17,7 @@ from typing import Any
 from lsprotocol import types
 
 from crudsmith.lsp import positions
-from crudsmith.lsp.features.diagnostics import SOURCE, is_excluded
+from crudsmith.lsp.features.diagnostics import SOURCE, findings_for, is_excluded
 from crudsmith.lsp.server import CrudsmithServer
 from crudsmith.rules import engine
 from crudsmith.rules.model import Finding
@@ -107,12 +107,13 @@ def fix_all_action(server: CrudsmithServer, uri: str) -> types.CodeAction | None
     if is_excluded(document.path, server.workspace_root, settings.exclude):
         return None
     index = server.index
-    findings = engine.check(document.rule_context(index), settings.lint)
+    findings = findings_for(document, index, settings.lint, settings.names)
     if not any(f.fix is not None and f.fix.safe for f in findings):
         return None
 
     def recheck(text: str) -> list[Finding]:
-        return engine.check(engine.build_context(document.path, text, index), settings.lint)
+        context = engine.build_context(document.path, text, index, settings.names)
+        return engine.check(context, settings.lint)
 
     new_text, applied, _remaining = engine.fix_all(document.text, findings, recheck)
     if not applied or new_text == document.text:
