@@ -6,15 +6,21 @@ in a new `Statements` list, but reuses the previous version's top-level statemen
 nodes where that is provably safe. Reused nodes are never mutated: the previous
 version's tree is still read by other threads.
 
-How it works. Both texts are split into lines as the tokenizer counts them; the
-common prefix and suffix of the two line lists bound the changed lines. Old
-statements that end before the first changed line are kept (the prefix); when the
-line count did not change, old statements that start (first decorator line) after
-the last changed line are kept too (the suffix: their line numbers are still right).
-The new lines between the two (the region) are parsed alone with `ast.parse`, and
-only these new nodes get their line numbers shifted. Anything else (a previous parse
-with problems, a region that does not parse alone, doubt) falls back to
-`parse_tolerant(new_text)`, which also reports the right problems.
+How it works. The common prefix and suffix of the two texts (compared in blocks, at C
+speed) bound the changed characters; counting line ends up to them gives the first and
+last changed lines, the same in both texts (an offset never splits a `\\r\\n`). Old
+statements that end before the first changed line are kept (the prefix); when the line
+count did not change, old statements that start (first decorator line) after the last
+changed line are kept too (the suffix: their line numbers are still right). The new
+lines between the two (the region) are parsed alone with `ast.parse`, behind as many
+empty lines as precede it, so its new nodes come out on their lines (blank lines at
+the start of a text produce no token: the same result as `ast.increment_lineno`, which
+walks every new node, at a fraction of the cost). When lines were added or removed,
+the region runs to the end of the text: kept nodes are never renumbered. Anything else
+(a previous parse with problems, a region that does not parse alone, doubt) falls back
+to `parse_tolerant(new_text)`, which also reports the right problems. A one-character
+edit in a 5,000-line file costs under a millisecond; a line added in its middle
+re-parses the second half (about half of a full parse).
 
 Why a region that parses alone parses the same inside the whole text. Cuts are made
 only between lines, after a statement's last line and before the next statement's
@@ -32,9 +38,9 @@ of a text, and the prefix lines are unchanged. Then, case by case:
   unterminated (triple-quoted) string, a trailing backslash or a dangling decorator
   are errors at the end of the region parsed alone. The kept suffix statement starts
   at column 0 on a line of its own, so it cannot continue an indented block either.
-- Line ends: lines are split on `\\r\\n`, `\\r` and `\\n` only (form feed, vertical
-  tab, U+2028 and friends are not line breaks for the tokenizer: `split_lines`), so
-  line numbers agree with `ast`'s; a region is a run of whole lines with their own
+- Line ends: only `\\r\\n`, `\\r` and `\\n` are counted (form feed, vertical tab,
+  U+2028 and friends are not line breaks for the tokenizer, unlike `str.splitlines`),
+  so line numbers agree with `ast`'s; a region is a run of whole lines with their own
   endings, and ends at the end of the text exactly when the text does (a text
   without a final newline parses its tail as it is).
 - Columns are UTF-8 byte offsets within a line: whole lines keep them (tabs,
