@@ -81,6 +81,10 @@ def test_index_update_parses_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(calls) == 1
     assert [m.name for m in entry.analysis.models] == ["User"]
     assert [(path, m.name) for path, m in index.models()] == [("/w/models.py", "User")]
+    assert index.update("/w/models.py", source) is entry  # unchanged text: no second parse
+    assert len(calls) == 1
+    assert index.update("/w/models.py", source + "# edited\n") is not entry
+    assert len(calls) == 2
     index.remove("/w/models.py")
     assert len(index) == 0
 

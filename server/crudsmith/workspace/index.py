@@ -29,7 +29,15 @@ class WorkspaceIndex:
         self._files: dict[str, IndexedFile] = {}
 
     def update(self, path: str, text: str) -> IndexedFile:
-        """(Re)index `path` from `text` (parsed once); never raises."""
+        """(Re)index `path` from `text` (parsed once); never raises.
+
+        The same text as indexed already keeps its entry: a file closed unchanged, or
+        saved as the editor had it, costs no second parse (nor a second tree in memory
+        while the first is still referenced).
+        """
+        known = self._files.get(path)
+        if known is not None and known.text == text:
+            return known
         parsed, analysis = parse_and_analyze(text)
         entry = IndexedFile(path, parsed.statements, analysis, text)
         self._files[path] = entry
