@@ -133,6 +133,7 @@ class _Differ:
     def __init__(self) -> None:
         self._dumps: dict[int, tuple[ast.AST, str]] = {}  # the node keeps its id alive
         self._seen: list[tuple[ParseResult, list[str]]] = []
+        self._expected: dict[str, tuple[list[str], list[object]]] = {}  # text -> fresh parse
 
     def dump(self, result: ParseResult) -> tuple[list[str], list[object]]:
         dumps = []
@@ -147,9 +148,11 @@ class _Differ:
     def check(self, old_text: str, new_text: str, old: ParseResult | None = None) -> ParseResult:
         old = parse_tolerant(old_text) if old is None else old
         got = reparse(old_text, old, new_text)
-        expected = parse_tolerant(new_text)
+        expected = self._expected.get(new_text)
+        if expected is None:
+            expected = self._expected[new_text] = _dump(parse_tolerant(new_text))
         dumps = self.dump(got)
-        assert dumps == _dump(expected), (old_text, new_text)
+        assert dumps == expected, (old_text, new_text)
         assert got.statements is not old.statements
         self._seen.append((got, dumps[0]))
         return got
