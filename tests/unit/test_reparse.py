@@ -492,3 +492,39 @@ def test_the_document_cache_reparses_from_the_previous_version(tmp_path: Path) -
     fixed = cache.build(uri, 4, edited)  # from a version with problems: parsed afresh
     assert not any(s is o for s in fixed.statements for o in third.statements)
     assert fixed.analysis == analysis
+
+
+# Small texts at the edges of the argument (statements sharing a line, decorators,
+# clauses, continuations, `\r` and `\r\n` line ends, form feed, tabs, strings), edited
+# at every offset: one piece inserted, or one character replaced by it.
+TRICKY = [
+    "a = 1; b = (\n2)\nc = 3\n",
+    "@dec\nclass A:\n    x = 1\n\n\n@dec2\nclass B:\n    y = 2\n",
+    "if x:\n    pass\n\nz = 1\n\ny = 2\n",
+    "x = 1 + \\\n    2\ny = 3\n\nw = 4\n",
+    "x = 1\ry = 2\r\rz = 3\r",
+    "x = 1\r\ny = 2\r\n\r\nz = 3\r\n",
+    "s = '''\nabc\n'''\nt = 1\n\nu = 2\n",
+    "class A:\n    x = 1\n    # trailing comment\n\nclass B:\n\tpass\n",
+    "x = 1\n\x0c\ny = 2\n\nz = 3",
+]
+PIECES = ["", "\n", "\r", "\r\n", "\\", "\\\n", "else:\n    pass\n", "    ", "(", "'''", "@d\n"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_every_small_edit_of_tricky_texts(text: str) -> None:
+    differ = _Differ()
+    old = parse_tolerant(text)
+    for offset in range(len(text) + 1):
+        for cut in (offset, min(offset + 1, len(text))):
+            for piece in PIECES:
+                edited = text[:offset] + piece + text[cut:]
+                if edited != text:
+                    differ.check(text, edited, old)
+    differ.untouched()
+
+
+def test_a_backslash_before_a_crlf_never_joins_a_kept_statement() -> None:
+    # `x = 1\` then `\r\n` parses alone; in the whole text it joins `y = 2` (an error).
+    new = _check("x = 1\r\ny = 2\r\n\r\nz = 3\r\n", "x = 1\\\r\ny = 2\r\n\r\nz = 3\r\n")
+    assert new.problems

@@ -35,9 +35,11 @@ of a text, and the prefix lines are unchanged. Then, case by case:
   `finally`, `case` are syntax errors alone), or by a backslash continuation on the
   line before the region (checked: falls back).
 - The region's last statement absorbing the suffix: an unclosed bracket, an
-  unterminated (triple-quoted) string, a trailing backslash or a dangling decorator
-  are errors at the end of the region parsed alone. The kept suffix statement starts
-  at column 0 on a line of its own, so it cannot continue an indented block either.
+  unterminated (triple-quoted) string or a dangling decorator are errors at the end
+  of the region parsed alone. A trailing backslash is NOT always one (`x = 1\\` then
+  `\\r\\n`, or then a blank line, parses alone), so any backslash right before a line
+  end inside the region falls back. The kept suffix statement starts at column 0 on
+  a line of its own, so it cannot continue an indented block either.
 - Line ends: only `\\r\\n`, `\\r` and `\\n` are counted (form feed, vertical tab,
   U+2028 and friends are not line breaks for the tokenizer, unlike `str.splitlines`),
   so line numbers agree with `ast`'s; a region is a run of whole lines with their own
@@ -101,6 +103,8 @@ def _reuse(old_text: str, old: list[ast.stmt], new_text: str) -> Statements | No
     if start > 0 and _continues(new_text, start):
         return None
     region = new_text[start:end]
+    if "\\\n" in region or "\\\r" in region:  # a backslash continuation: may join a kept line
+        return None
     if start > 0 and "__future__" in region:
         return None
     try:  # blank lines in front put the nodes on their lines (cheaper than increment_lineno)
