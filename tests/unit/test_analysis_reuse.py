@@ -160,3 +160,30 @@ def test_a_changed_name_table_reads_untouched_class_bodies_again() -> None:
     assert [c.name for c in old_tag.columns] == ["id", "label"]
     assert [c.name for c in new_tag.columns] == ["id"]
     assert [r.name for r in new_tag.relationships] == ["label"]
+
+
+def test_a_class_that_stops_being_an_enum_is_read_as_a_class() -> None:
+    text = textwrap.dedent(
+        """\
+        import enum
+        from sqlalchemy import Column, Integer
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+
+        class Parent(enum.Enum):
+            A = 1
+
+
+        class Child(Parent):
+            __tablename__ = "children"
+            id = Column(Integer, primary_key=True)
+        """
+    )
+    new_text = text.replace("class Parent(enum.Enum):\n    A = 1", "class Parent(Base):\n    pass")
+    assert new_text != text
+    before, after, _ = _edit(text, new_text)
+    assert before.model("Child") is None
+    child = after.model("Child")
+    assert child is not None and [c.name for c in child.columns] == ["id"]

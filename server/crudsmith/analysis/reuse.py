@@ -33,7 +33,7 @@ import weakref
 from dataclasses import dataclass
 
 from crudsmith.analysis.body import ClassBody
-from crudsmith.analysis.classes import ClassInfo
+from crudsmith.analysis.classes import ClassInfo, Kind
 from crudsmith.analysis.context import Context
 from crudsmith.analysis.names import NameTable
 from crudsmith.analysis.spec import ModelSpec
@@ -48,7 +48,7 @@ class Reused:
 
     names: tuple[object, ...]  # names_key of its analysis
     environment: tuple[object, ...]  # environment_key of its analysis
-    body: ClassBody
+    body: ClassBody | None  # None for an enum: its body is not read as a class body
     facts: tuple[object, ...]
     own: object | None
     model: ModelSpec | None
@@ -119,7 +119,7 @@ class Recorder:
     def body(self, node: ast.ClassDef) -> ClassBody | None:
         """The earlier reading of this class body (it depends on the node and names only)."""
         found = _recorded.get(node)
-        if found is None or not self._equal(found.names, self._names):
+        if found is None or found.body is None or not self._equal(found.names, self._names):
             return None
         return found.body
 
@@ -142,5 +142,6 @@ class Recorder:
         own: object | None,
         model: ModelSpec | None,
     ) -> None:
-        entry = Reused(self._names, self._environment, info.body, facts, own, model)
+        body = None if info.kind is Kind.ENUM else info.body
+        entry = Reused(self._names, self._environment, body, facts, own, model)
         _recorded[info.node] = entry
