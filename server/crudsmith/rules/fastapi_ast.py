@@ -68,16 +68,31 @@ def iter_functions(statements: list[ast.stmt]) -> Iterator[FunctionNode]:
 
 
 def _functions(statements: list[ast.stmt]) -> list[FunctionNode]:
-    found: list[FunctionNode] = []
+    return [func for func, _owner in functions_with_owner(statements)]
+
+
+def functions_with_owner(
+    statements: list[ast.stmt],
+) -> Iterator[tuple[FunctionNode, ast.ClassDef | None]]:
+    """`iter_functions` with the class of each method (None for a module-level function)."""
+    return iter(memo(statements, "functions-with-owner", _functions_with_owner))
+
+
+_FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _functions_with_owner(
+    statements: list[ast.stmt],
+) -> list[tuple[FunctionNode, ast.ClassDef | None]]:
+    found: list[tuple[FunctionNode, ast.ClassDef | None]] = []
+    add, function_types, class_type = found.append, _FUNCTION_TYPES, ast.ClassDef
     for stmt in statements:
-        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-            found.append(stmt)
-        elif isinstance(stmt, ast.ClassDef):
-            found.extend(
-                inner
-                for inner in stmt.body
-                if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef)
-            )
+        if isinstance(stmt, function_types):
+            add((stmt, None))
+        elif isinstance(stmt, class_type):
+            for inner in stmt.body:
+                if isinstance(inner, function_types):
+                    add((inner, stmt))
     return found
 
 
@@ -114,7 +129,12 @@ def _endpoints(statements: list[ast.stmt]) -> list[Endpoint]:
 
 
 def pydantic_classes(statements: list[ast.stmt]) -> dict[str, ast.ClassDef]:
-    """Module-level Pydantic model classes by name (SQLModel `table=True` classes excluded)."""
+    """Module-level Pydantic model classes by name (SQLModel `table=True` classes excluded);
+    read once per parse, a fresh dict for each caller."""
+    return dict(memo(statements, "pydantic-classes", _pydantic_classes))
+
+
+def _pydantic_classes(statements: list[ast.stmt]) -> dict[str, ast.ClassDef]:
     found: dict[str, ast.ClassDef] = {}
     for stmt in statements:
         if not isinstance(stmt, ast.ClassDef) or _is_sqlmodel_table(stmt):

@@ -40,6 +40,7 @@ from crudsmith.rules.model import RuleContext
 _NFKC_KEY = "gates.nfkc"
 _FOLDED_KEY = "gates.folded"
 _WORDS_KEY = "gates.words"
+_ANSWERS_KEY = "gates.answers"
 _IDENTIFIER_CHARS = frozenset(string.ascii_letters + string.digits + "_")
 
 
@@ -81,7 +82,20 @@ def _gate(tokens: tuple[str, ...], whole: bool, ignore_case: bool) -> Gate:
 
 
 def mentions(ctx: RuleContext, gate: Gate) -> bool:
-    """Whether the source may contain one of the gate's tokens (never a false "no")."""
+    """Whether the source may contain one of the gate's tokens (never a false "no").
+
+    Answers are kept per context: several rules share a gate (`pydantic`).
+    """
+    answers = ctx.memo.get(_ANSWERS_KEY)
+    if not isinstance(answers, dict):
+        answers = ctx.memo[_ANSWERS_KEY] = {}
+    answer = answers.get(gate)
+    if answer is None:
+        answer = answers[gate] = _search(ctx, gate)
+    return bool(answer)
+
+
+def _search(ctx: RuleContext, gate: Gate) -> bool:
     text = folded_source(ctx) if gate.ignore_case else normalised_source(ctx)
     if not any(core in text for core in gate.cores):
         return False

@@ -271,7 +271,7 @@ def _build_class_index(ctx: RuleContext) -> ClassIndex:
         for path, statements in ctx.workspace.file_trees():
             if path == ctx.path:
                 continue
-            for name, cls in memo(statements, "pydantic", pydantic_classes).items():
+            for name, cls in pydantic_classes(statements).items():
                 workspace.setdefault(name, cls)
         for _path, model in ctx.workspace.models():
             orm.setdefault(model.name, model)
@@ -522,30 +522,6 @@ def constructed_class(value: ast.expr, index: ClassIndex) -> str | None:
     ):
         return func.value.id
     return None
-
-
-def functions_with_owner(
-    statements: list[ast.stmt],
-) -> Iterator[tuple[FunctionNode, ast.ClassDef | None]]:
-    """Module-level functions and methods of module-level classes, with the class (listed
-    once per parse)."""
-    return iter(memo(statements, "functions-with-owner", _functions_with_owner))
-
-
-def _functions_with_owner(
-    statements: list[ast.stmt],
-) -> list[tuple[FunctionNode, ast.ClassDef | None]]:
-    found: list[tuple[FunctionNode, ast.ClassDef | None]] = []
-    for stmt in statements:
-        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-            found.append((stmt, None))
-        elif isinstance(stmt, ast.ClassDef):
-            found.extend(
-                (inner, stmt)
-                for inner in stmt.body
-                if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef)
-            )
-    return found
 
 
 # ---------------------------------------------------------------- ORM lookups

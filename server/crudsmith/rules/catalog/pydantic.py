@@ -11,7 +11,13 @@ import ast
 import re
 from collections.abc import Iterator
 
-from crudsmith.rules.fastapi_ast import call_keyword, dotted_name, endpoint_of, last_name
+from crudsmith.rules.fastapi_ast import (
+    call_keyword,
+    dotted_name,
+    endpoint_of,
+    functions_with_owner,
+    last_name,
+)
 from crudsmith.rules.gates import mentions, names_any, words
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_pydantic import (
@@ -27,7 +33,6 @@ from crudsmith.rules.readers_pydantic import (
     constructed_class,
     endpoint_body_models,
     file_nodes,
-    functions_with_owner,
     has_model_config,
     insert_at_end,
     is_imported_from,
