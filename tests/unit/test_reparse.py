@@ -19,6 +19,7 @@ from crudsmith.analysis.module import parse_and_analyze
 from crudsmith.analysis.parse import ParseResult, parse_tolerant
 from crudsmith.analysis.reparse import reparse
 from crudsmith.analysis.source import split_lines
+from crudsmith.lsp import documents as documents_module
 from crudsmith.lsp.documents import DocumentCache
 from crudsmith.workspace.index import WorkspaceIndex
 
@@ -528,3 +529,24 @@ def test_a_backslash_before_a_crlf_never_joins_a_kept_statement() -> None:
     # `x = 1\` then `\r\n` parses alone; in the whole text it joins `y = 2` (an error).
     new = _check("x = 1\r\ny = 2\r\n\r\nz = 3\r\n", "x = 1\\\r\ny = 2\r\n\r\nz = 3\r\n")
     assert new.problems
+
+
+def test_a_failing_reparse_falls_back_to_a_fresh_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = Workspace(str(from_fs_path(str(tmp_path))))
+    cache = DocumentCache(lambda: workspace, WorkspaceIndex())
+    uri = str(from_fs_path(str(tmp_path / "models.py")))
+    text = TEXTS["blog"]
+    cache.build(uri, 1, text)
+
+    def broken(*args: object) -> ParseResult:
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(documents_module, "reparse", broken)
+    edited = text.replace("class Post(", "class Article(", 1)
+    second = cache.build(uri, 2, edited)
+    assert [m.name for m in second.analysis.models] == [
+        m.name for m in parse_and_analyze(edited)[1].models
+    ]
+    assert "Article" in {m.name for m in second.analysis.models}

@@ -72,8 +72,12 @@ def rebuild_document(
 ) -> CachedDocument:
     """Like `build_document`, re-parsing only what changed since `previous` (another
     version of the same document); thread-safe, never raises on bad input."""
-    with collector_paused():
-        parsed = reparse(previous.text, previous.parse_result(), text)
+    try:
+        with collector_paused():
+            parsed = reparse(previous.text, previous.parse_result(), text)
+    except Exception:  # a bug in the fast path must not cost the editor its diagnostics
+        _log.exception("incremental re-parse of %s failed; parsing afresh", uri)
+        return build_document(uri, version, text)
     return _document(uri, version, text, parsed, analyze_parsed(text, parsed))
 
 
