@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import io
 import keyword
+import re
 import tokenize
 from pathlib import Path
 
@@ -53,6 +54,8 @@ def test_fragments_ignore_case_like_the_rules_regexes() -> None:
     assert not gate_says("user_name = get()\n", gate)
     # DOTLESS I: `re.IGNORECASE` matches it to `i`, `str.lower()` does not.
     assert gate_says("P\u0131D = 1\n", fragments("pid", ignore_case=True))
+    # DOTTED CAPITAL I: `str.lower()` gives `i` and a combining dot.
+    assert gate_says("P\u0130D = 1\n", fragments("pid", ignore_case=True))
 
 
 def test_normalisation_is_skipped_for_ascii_and_normalised_text() -> None:
@@ -165,3 +168,13 @@ def test_csm202_sees_a_workspace_class_however_it_is_spelled(annotation: str) ->
     source = f"def create(payload: {annotation}) -> dict:\n    return payload.dict()\n"
     found = findings(source, "CSM202", workspace_files={"app/schemas.py": SCHEMAS})
     assert [f.code for f in found] == ["CSM202"]
+
+
+def test_ignore_case_gates_find_every_re_ignorecase_match() -> None:
+    """Every character `re.IGNORECASE` matches to an ASCII letter, inside an identifier."""
+    letters = re.compile("[a-z]", re.IGNORECASE)
+    odd = [chr(c) for c in range(128, 0x110000) if letters.fullmatch(chr(c))]
+    assert odd  # the Kelvin sign, long s, dotted and dotless i at least
+    for char in odd:
+        letter = next(a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, char, re.I))
+        assert gate_says(f"x_{char}y = 1\n", fragments(f"_{letter}y", ignore_case=True)), char

@@ -17,9 +17,9 @@ keyword, parameter and module names):
   such neighbours (which is what a `words` gate asks for).
 - A string literal's value is not a gate's business: it can be spelled with escapes
   (`"pass\\x77ord"`) or split over implicitly joined literals, so no text test finds it.
-- Case-insensitive gates search the lowered NFKC text with U+0131 (dotless i) read as
-  `i`: the one character left there that `re.IGNORECASE` matches to an ASCII letter
-  and `str.lower()` does not turn into it.
+- Case-insensitive gates search the lowered NFKC text with U+0130 and U+0131 (dotted
+  capital I, dotless i) read as `i`: the characters left there that `re.IGNORECASE`
+  matches to an ASCII letter and `str.lower()` does not turn into that letter alone.
 - Only this file's text is known: a gate can stand for facts of this file's tree, never
   for what the rule reads from other files of the workspace.
 
@@ -164,13 +164,15 @@ def normalised_source(ctx: RuleContext) -> str:
 
 
 def folded_source(ctx: RuleContext) -> str:
-    """The NFKC source lowered, U+0131 (dotless i) read as `i` (what case-insensitive gates
-    search)."""
+    """The NFKC source lowered, U+0130 and U+0131 (dotted capital I, dotless i) read as `i`
+    (what case-insensitive gates search)."""
     cached = ctx.memo.get(_FOLDED_KEY)
     if isinstance(cached, str):
         return cached
-    folded = normalised_source(ctx).lower()
-    if not folded.isascii():
-        folded = folded.replace("\u0131", "i")
+    folded = normalised_source(ctx)
+    if folded.isascii():
+        folded = folded.lower()
+    else:  # `str.lower()` makes U+0130 `i` + a combining dot: `re.IGNORECASE` reads `i`
+        folded = folded.replace("\u0130", "i").lower().replace("\u0131", "i")
     ctx.memo[_FOLDED_KEY] = folded
     return folded
