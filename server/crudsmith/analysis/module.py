@@ -140,6 +140,7 @@ def _analyze_into(text: str, found: _Found, parsed: ParseResult | None = None) -
 
     class_nodes, table_stmts = _module_objects(ctx, parsed.statements)
     ctx.local_classes = set(class_nodes)
+    # Results of an earlier version of this text, for the class nodes re-parsing kept.
     recorder = Recorder(names)
     _collect_enums(ctx, class_nodes, found)
     for variable, call, _stmt in table_stmts:
@@ -168,7 +169,7 @@ def _analyze_into(text: str, found: _Found, parsed: ParseResult | None = None) -
             members = _previous_own(previous) or _own_members(ctx, info)
             own[info.name] = members
         if info.kind is Kind.MODEL:
-            model = previous.model if previous is not None and previous.model else None
+            model = previous.model if previous is not None else None
             model = model or _build_model(ctx, info, own)
             found.models.append(model)
         elif info.kind is not Kind.ENUM:
