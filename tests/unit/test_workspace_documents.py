@@ -48,6 +48,11 @@ def test_one_parse_per_version(
     calls: list[int] = []
     real = analysis_module.parse_tolerant
     monkeypatch.setattr(analysis_module, "parse_tolerant", lambda t: calls.append(1) or real(t))
+    # A later version is re-parsed incrementally from the previous one: count that too.
+    incremental = documents_module.reparse
+    monkeypatch.setattr(
+        documents_module, "reparse", lambda *args: calls.append(1) or incremental(*args)
+    )
     _open(workspace, uri, MODELS, 1)
     first = cache.get(uri)
     assert cache.get(uri) is first

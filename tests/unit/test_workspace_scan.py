@@ -96,3 +96,25 @@ def test_is_indexed_agrees_with_the_walk(tmp_path: Path) -> None:
         assert is_indexed(path, [tmp_path], ["legacy"]) is (path in walked)
     assert not is_indexed(Path("/elsewhere/models.py"), [tmp_path])
     assert not is_indexed(tmp_path / "README.md", [tmp_path])
+
+
+def test_indexing_reads_as_an_editor_holds_the_text(tmp_path: Path) -> None:
+    """A byte-order mark is dropped (`ast` rejects it) and CRLF line ends are kept, so an
+    editor opening the file finds the index's parse of the very same text."""
+    from crudsmith.lsp.indexing import index_paths
+
+    text = (
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\r\n"
+        "class Base(DeclarativeBase):\r\n    pass\r\n"
+        "class Café(Base):\r\n"
+        "    __tablename__ = 'cafes'\r\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\r\n"
+    )
+    path = tmp_path / "models.py"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    index = WorkspaceIndex()
+    index_paths(index, [path], frozenset())
+    entry = index.get(str(path))
+    assert entry is not None and entry.text == text
+    assert entry.analysis.syntax_problems == ()
+    assert [m.name for m in entry.analysis.models] == ["Café"]

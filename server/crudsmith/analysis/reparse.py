@@ -56,9 +56,8 @@ of a text, and the prefix lines are unchanged. Then, case by case:
   `await` at module level, misplaced `__future__`) it does not check at all: those
   are compiler errors, which `parse_tolerant` does not see either.
 
-The first statement is never handed over as the same object: `rules.workspace_refs`
-memoises per-tree facts on the first statement node, so the new list starts with a
-fresh shallow copy of a kept first statement (its children are shared, unchanged).
+Facts memoised about a parse live on its `Statements` list (`facts`), never on a
+node, so kept nodes carry nothing from the old version into the new one.
 """
 
 from __future__ import annotations
@@ -84,7 +83,7 @@ def reparse(old_text: str, old: ParseResult, new_text: str) -> ParseResult:
 def _reuse(old_text: str, old: list[ast.stmt], new_text: str) -> Statements | None:
     """The new statements built from kept old ones and a parsed region; None to fall back."""
     if old_text == new_text:
-        return _fresh(list(old), first_is_old=True)
+        return Statements(old)
     lines = _Lines(new_text, "\r" in old_text or "\r" in new_text)
     changed_from, changed_to = _changed_span(old_text, new_text)
     first_changed = lines.line_of(changed_from)  # 1-based, the same line in both texts
@@ -111,7 +110,7 @@ def _reuse(old_text: str, old: list[ast.stmt], new_text: str) -> Statements | No
         parsed = ast.parse("\n" * (region_line - 1) + region).body
     except PARSE_ERRORS:
         return None
-    return _fresh([*old[:head], *parsed, *old[tail:]], first_is_old=head > 0 or not parsed)
+    return Statements([*old[:head], *parsed, *old[tail:]])
 
 
 def _changed_span(old_text: str, new_text: str) -> tuple[int, int]:
@@ -247,21 +246,3 @@ def _continues(text: str, start: int) -> bool:
     if end and text[end - 1] == "\r":
         end -= 1
     return end > 0 and text[end - 1] == "\\"
-
-
-def _fresh(statements: list[ast.stmt], *, first_is_old: bool) -> Statements:
-    """A new Statements list whose first node is new too (see the module docstring)."""
-    if statements and first_is_old:
-        statements[0] = _shallow_copy(statements[0])
-    return Statements(statements)
-
-
-def _shallow_copy(node: ast.stmt) -> ast.stmt:
-    """A new node of the same type sharing the fields and positions, without any
-    attribute set on the original after parsing."""
-    fields = {name: getattr(node, name) for name in node._fields if hasattr(node, name)}
-    copy = type(node)(**fields)
-    for name in node._attributes:
-        if hasattr(node, name):
-            setattr(copy, name, getattr(node, name))
-    return copy

@@ -50,7 +50,9 @@ def index_paths(index: WorkspaceIndex, paths: Iterable[Path], skip: frozenset[st
         if key in skip:
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            # As an editor holds it: line ends kept (no newline translation), and no
+            # byte-order mark (editors keep it apart from the text; `ast` rejects it).
+            text = path.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             _log.info("not indexing %s: %s", key, exc)
             index.remove(key)

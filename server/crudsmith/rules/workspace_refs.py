@@ -1,17 +1,16 @@
 """Facts about a whole workspace that structure rules need: which names endpoints
 mention, which routers are included, whether an app exists.
 
-Each fact is computed once per parsed file and memoised on its tree, so checking
+Each fact is computed once per parsed file and memoised with its parse (`rules.memo`), so checking
 N files computes N facts, not N x N (the per-file lookups stay cheap).
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TypeVar
 
 from crudsmith.rules.fastapi_ast import (
     apps,
@@ -20,34 +19,8 @@ from crudsmith.rules.fastapi_ast import (
     iter_endpoints,
     routers,
 )
+from crudsmith.rules.memo import memo
 from crudsmith.rules.model import RuleContext
-
-T = TypeVar("T")
-_MEMO = "_crudsmith_workspace_refs"
-
-
-class _TreeMemo:
-    """Values computed from a statement list, kept on its first statement node.
-
-    The memo lives and dies with the tree: nothing here keeps an old tree alive in a
-    long-running server, and a re-parsed file gets fresh nodes, hence a fresh memo.
-    The stored values (names, flags) hold no reference back to the tree.
-    """
-
-    def get(self, kind: str, statements: list[ast.stmt], compute: Callable[[], T]) -> T:
-        if not statements:
-            return compute()
-        holder = statements[0]
-        memo: dict[str, object] | None = getattr(holder, _MEMO, None)
-        if memo is None:
-            memo = {}
-            setattr(holder, _MEMO, memo)
-        if kind not in memo:
-            memo[kind] = compute()
-        return memo[kind]  # type: ignore[return-value]
-
-
-_cache = _TreeMemo()
 
 
 def trees(ctx: RuleContext) -> Iterable[tuple[str, list[ast.stmt]]]:
@@ -60,27 +33,22 @@ def trees(ctx: RuleContext) -> Iterable[tuple[str, list[ast.stmt]]]:
 def endpoint_names(statements: list[ast.stmt]) -> frozenset[str]:
     """Every identifier an endpoint of this file mentions: in its decorator, its
     signature (annotations and defaults) or its body; for `a.b.C` both `a` and `C`."""
+    return memo(statements, "endpoint-names", _endpoint_names)
 
-    def compute() -> frozenset[str]:
-        names: set[str] = set()
-        for endpoint in iter_endpoints(statements):
-            for node in ast.walk(endpoint.func):
-                if isinstance(node, ast.Name):
-                    names.add(node.id)
-                elif isinstance(node, ast.Attribute):
-                    names.add(node.attr)
-            for node in ast.walk(endpoint.decorator):
-                if isinstance(node, ast.Name):
-                    names.add(node.id)
-                elif isinstance(node, ast.Attribute):
-                    names.add(node.attr)
-        return frozenset(names)
 
-    return _cache.get("endpoint-names", statements, compute)
+def _endpoint_names(statements: list[ast.stmt]) -> frozenset[str]:
+    names: set[str] = set()
+    for endpoint in iter_endpoints(statements):
+        for node in (*ast.walk(endpoint.func), *ast.walk(endpoint.decorator)):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                names.add(node.attr)
+    return frozenset(names)
 
 
 def has_app(statements: list[ast.stmt]) -> bool:
-    return _cache.get("has-app", statements, lambda: bool(apps(statements)))
+    return memo(statements, "has-app", lambda kept: bool(apps(kept)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +62,7 @@ class IncludedRouter:
 
 
 def included(statements: list[ast.stmt]) -> tuple[IncludedRouter, ...]:
-    return _cache.get("included", statements, lambda: tuple(_resolve_included(statements)))
+    return memo(statements, "included", lambda kept: tuple(_resolve_included(kept)))
 
 
 def _resolve_included(statements: list[ast.stmt]) -> Iterable[IncludedRouter]:
