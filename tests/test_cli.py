@@ -143,3 +143,17 @@ def test_help_is_useful() -> None:
     )
     for flag in ("--force", "--async", "--only", "--models-module", "--output"):
         assert flag in result.stdout
+
+
+def test_the_compilers_warnings_about_user_code_stay_quiet(tmp_path: Path) -> None:
+    """`1if x else 2` and `"\\d"` make `ast.parse` warn; the CLI prints only its own lines."""
+    source = tmp_path / "legacy.py"
+    source.write_text('pattern = "\\d+"\nvalue = 1if True else 2\n', "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-W", "default", "-m", "crudsmith.cli.main", "check", str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 
 from crudsmith import __version__
@@ -118,6 +119,11 @@ def _add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Parsing the user's code must not print the compiler's warnings about it
+    # (`<unknown>:2: SyntaxWarning: invalid decimal literal`): crudsmith reports its own
+    # findings, and in `crudsmith lsp` stderr is the editor's log.
+    warnings.simplefilter("ignore", SyntaxWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)
     try:
         if args.command == "generate":
             from crudsmith.cli.generate import run_generate
