@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import bisect
 import operator
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -176,7 +177,8 @@ def _group_nodes(statements: list[ast.stmt]) -> dict[type, list[ast.AST]]:
 
 
 # Fields that never hold a collected node: identifiers, flags, and the singleton contexts
-# and operators (`Constant.value` / `MatchSingleton.value` are plain values too).
+# and operators (`Constant.value` / `MatchSingleton.value` are plain values too). `name`
+# is walked: it is a node in `TypeAlias` (Python 3.12).
 _LEAF_FIELDS = frozenset(
     {
         "ctx",
@@ -185,7 +187,6 @@ _LEAF_FIELDS = frozenset(
         "id",
         "attr",
         "arg",
-        "name",
         "asname",
         "module",
         "level",
@@ -202,6 +203,22 @@ _LEAF_FIELDS = frozenset(
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """`list(ast.iter_child_nodes(node))` without the singleton contexts and operators."""
+    kind = type(node)
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _child_fields(kind)
+    found: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            found.extend([item for item in value if isinstance(item, ast.AST)])
+        elif isinstance(value, ast.AST):
+            found.append(value)
+    return found
+
+
 def _child_fields(kind: type) -> tuple[str, ...]:
     """The fields of a node type that may hold child nodes (computed once per type)."""
     plain_value = kind in (ast.Constant, ast.MatchSingleton)
@@ -215,6 +232,50 @@ def _child_fields(kind: type) -> tuple[str, ...]:
 
 
 _line_of = operator.attrgetter("lineno")
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """`ast.walk(node)` (breadth first, same order) without the singleton contexts and
+    operators (`Load`, `Add`, ...), two to three times faster: for readers that look for
+    other nodes."""
+    todo = deque([node])
+    popleft, extend, ast_type = todo.popleft, todo.extend, ast.AST
+    fields_of = _CHILD_FIELDS
+    while todo:
+        node = popleft()
+        kind = type(node)
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = _child_fields(kind)
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                extend([item for item in value if isinstance(item, ast_type)])
+            elif isinstance(value, ast_type):
+                todo.append(value)
+        yield node
+
+
+_BLOCKS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+
+def walk_statements(node: ast.AST) -> Iterator[ast.AST]:
+    """The statements under `node` (nested definitions included), with the `except`
+    handlers and `case` clauses holding them, in the order `ast.walk` meets them.
+
+    Statements sit only in these blocks, at the same depth as in the whole tree, and
+    breadth-first order restricted to them is the order of the whole walk; a tenth of
+    the nodes to visit.
+    """
+    todo = deque([node])
+    popleft, extend = todo.popleft, todo.extend
+    while todo:
+        node = popleft()
+        for name in _BLOCKS:
+            block = getattr(node, name, None)
+            if block.__class__ is list:
+                extend(block)
+        yield node
 
 
 def assignments_of(statements: list[ast.stmt]) -> list[ast.AST]:
@@ -440,7 +501,7 @@ def local_types(
         first = args.args[0].arg
         if first in ("self", "cls"):
             types[first] = owner
-    nodes = ast.walk(func) if assignments is None else within(func, assignments)
+    nodes = walk_statements(func) if assignments is None else within(func, assignments)
     return _with_assignments(nodes, types, _param_names(func), index)
 
 
@@ -450,7 +511,7 @@ def module_types(statements: list[ast.stmt], index: ClassIndex) -> dict[str, str
         node
         for stmt in statements
         if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-        for node in ast.walk(stmt)
+        for node in walk_statements(stmt)
     )
     return _with_assignments(nodes, {}, set(), index)
 

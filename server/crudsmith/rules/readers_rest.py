@@ -28,6 +28,7 @@ from crudsmith.rules.fixes import offset_of
 from crudsmith.rules.lines import LINE_BREAK, line_starts
 from crudsmith.rules.memo import memo
 from crudsmith.rules.model import RuleContext, TextEdit
+from crudsmith.rules.readers_pydantic import child_nodes, walk
 
 # Starlette's current (non-deprecated) names for `fastapi.status`.
 _STATUS_NAMES = [
@@ -337,7 +338,8 @@ _BODY_ATTR = "_crudsmith_body_nodes"
 
 
 def walk_body(func: FunctionNode) -> list[ast.AST]:
-    """Every node of the function's body, not entering nested functions, classes or lambdas.
+    """Every node of the function's body (depth first), not entering nested functions,
+    classes or lambdas; the singleton contexts and operators (`Load`, `Add`) left out.
 
     Several rules read the same endpoint bodies: the list is computed once per
     function object (stored on the node, so it goes with its tree).
@@ -352,7 +354,7 @@ def walk_body(func: FunctionNode) -> list[ast.AST]:
         nodes.append(node)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        stack.extend(reversed(child_nodes(node)))
     setattr(func, _BODY_ATTR, nodes)
     return nodes
 
@@ -457,7 +459,7 @@ def calls_near(ctx: RuleContext, pattern: re.Pattern[str]) -> Iterator[ast.Call]
         first = min((d.lineno for d in getattr(stmt, "decorator_list", ())), default=stmt.lineno)
         index = bisect.bisect_left(lines, first)
         if index < len(lines) and lines[index] <= (stmt.end_lineno or stmt.lineno):
-            for node in ast.walk(stmt):
+            for node in walk(stmt):
                 if isinstance(node, ast.Call):
                     yield node
 

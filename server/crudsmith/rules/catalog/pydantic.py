@@ -49,6 +49,8 @@ from crudsmith.rules.readers_pydantic import (
     remove_alias_edit,
     response_models,
     source_of,
+    walk,
+    walk_statements,
     with_import,
     within,
 )
@@ -978,7 +980,7 @@ def _orm_variables(func: ast.FunctionDef | ast.AsyncFunctionDef, index: ClassInd
     for arg in [*args.args, *args.kwonlyargs]:
         if any(n in index.orm_models for n in annotation_names(arg.annotation)):
             found.add(arg.arg)
-    for node in ast.walk(func):
+    for node in walk(func):  # in order: a variable is known from its assignment on
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             if isinstance(target, ast.Name) and _is_orm_expr(node.value, found, index):
@@ -1004,7 +1006,7 @@ def _is_orm_expr(node: ast.expr, orm_vars: set[str], index: ClassIndex) -> bool:
 def _returns_orm(
     func: ast.FunctionDef | ast.AsyncFunctionDef, orm_vars: set[str], index: ClassIndex
 ) -> bool:
-    for node in ast.walk(func):
+    for node in walk_statements(func):
         if isinstance(node, ast.Return) and node.value is not None:
             value = node.value
             if isinstance(value, ast.ListComp | ast.List):

@@ -51,6 +51,8 @@ from crudsmith.rules.readers_pydantic import (
     point,
     response_models,
     source_of,
+    walk,
+    walk_statements,
     whole_lines_span,
     with_import,
     within,
@@ -271,7 +273,7 @@ def _has_auth(endpoint: Endpoint, aliases: frozenset[str]) -> bool:
         return True
     if _auth_like(endpoint.keyword("dependencies"), aliases):
         return True
-    for node in ast.walk(endpoint.func):
+    for node in walk(endpoint.func):
         if isinstance(node, ast.Call) and _auth_like(node.func):
             return True
         if isinstance(node, ast.Name) and node.id == "current_user":
@@ -313,7 +315,7 @@ def _is_public(endpoint: Endpoint) -> bool:
     # Registration: creating an account hashes the new user's password.
     return endpoint.method == "post" and any(
         isinstance(node, ast.Call) and "hash" in last_name(node.func).lower()
-        for node in ast.walk(endpoint.func)
+        for node in walk(endpoint.func)
     )
 
 
@@ -573,12 +575,13 @@ def _returned_model(func: FunctionNode, index: ClassIndex, declared: list[str]) 
         if name in index.orm_models:
             return index.orm_models[name]
     assigned: dict[str, ast.expr] = {}
-    for node in ast.walk(func):
+    statements = list(walk_statements(func))  # assignments and returns are statements
+    for node in statements:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             if isinstance(target, ast.Name):
                 assigned[target.id] = node.value
-    for node in ast.walk(func):
+    for node in statements:
         if not isinstance(node, ast.Return) or node.value is None:
             continue
         value = node.value
@@ -1028,7 +1031,9 @@ def _catch_all_handlers(ctx: RuleContext) -> set[str]:
 
 def _exception_names(func: FunctionNode, handler: bool) -> set[str]:
     names = {
-        node.name for node in ast.walk(func) if isinstance(node, ast.ExceptHandler) and node.name
+        node.name
+        for node in walk_statements(func)
+        if isinstance(node, ast.ExceptHandler) and node.name
     }
     positional = func.args.args
     if (handler and len(positional) >= 2) or (
@@ -1346,7 +1351,7 @@ def _endpoint_model(
     endpoint: Endpoint, models: dict[str, ModelSpec], helpers: dict[str, str]
 ) -> ModelSpec | None:
     seen: list[str] = []
-    for node in ast.walk(endpoint.func):
+    for node in walk(endpoint.func):
         if isinstance(node, ast.Call):
             helper = helpers.get(last_name(node.func))
             if helper is not None:
@@ -1367,7 +1372,7 @@ def _checks_owner(endpoint: Endpoint, owner: str) -> bool:
         for arg in [*endpoint.func.args.args, *endpoint.func.args.kwonlyargs]
         if AUTH_NAME.search(arg.arg) or _auth_like(arg.annotation) or arg.arg in ("user", "actor")
     }
-    for node in ast.walk(endpoint.func):
+    for node in walk(endpoint.func):
         if isinstance(node, ast.Attribute) and node.attr == owner:
             return True
         if isinstance(node, ast.keyword) and node.arg == owner:
@@ -1433,7 +1438,7 @@ def upload_read_rule(ctx: RuleContext) -> Iterator[Finding]:
         chunked = False
         whole: list[tuple[ast.AST, str]] = []
         sized: list[tuple[ast.AST, str]] = []
-        for node in ast.walk(func):
+        for node in walk(func):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 if node.func.attr == "read":
                     upload = _upload_of(node.func.value, uploads)
