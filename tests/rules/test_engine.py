@@ -133,9 +133,9 @@ def test_context_sees_its_own_text_over_the_index() -> None:
     index.update("other.py", "x = 1\n")
     ctx = build_context("m.py", "class New: pass\n", index)
     assert ctx.workspace is not None
-    trees = dict(ctx.workspace.file_trees())
-    assert isinstance(trees["m.py"][0], ast.ClassDef) and trees["m.py"][0].name == "New"
-    assert set(trees) == {"m.py", "other.py"}
+    first = dict(ctx.workspace.file_facts("test.first", lambda statements: statements[0]))
+    assert isinstance(first["m.py"], ast.ClassDef) and first["m.py"].name == "New"
+    assert set(first) == {"m.py", "other.py"}
     fresh = build_context("new.py", "y = 2\n", index)
     assert fresh.workspace is not None
     assert {path for path, _ in fresh.workspace.file_analyses()} == {"m.py", "other.py", "new.py"}

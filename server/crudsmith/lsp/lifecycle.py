@@ -77,6 +77,7 @@ def register(server: CrudsmithServer) -> None:
         if uri.startswith("file:") and path.endswith(".py"):
             # The editor's unsaved text is gone: the file on disk is the truth again.
             await asyncio.to_thread(_reindex_from_disk, server, [Path(path)])
+            server.index.release(path)  # no editor holds it: a big tree need not stay
             server.emit_index_changed()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)

@@ -22,7 +22,8 @@ from crudsmith.config.lint import LintSettings
 from crudsmith.generation.options import SchemaNames
 from crudsmith.rules.fixes import OverlappingEditsError, apply_edits, offset_of
 from crudsmith.rules.lines import line_starts
-from crudsmith.rules.model import Finding, Rule, RuleContext, WorkspaceView
+from crudsmith.rules.memo import memo
+from crudsmith.rules.model import FactT, Finding, Rule, RuleContext, WorkspaceView
 from crudsmith.rules.noqa import NoqaLines
 from crudsmith.rules.registry import all_rules, run_rule
 
@@ -64,16 +65,12 @@ class _Overlay:
         if not seen:
             yield self._path, self._analysis
 
-    def file_trees(self) -> Iterable[tuple[str, list[ast.stmt]]]:
-        seen = False
-        for path, statements in self._base.file_trees():
-            if path == self._path:
-                seen = True
-                yield path, self._statements
-            else:
-                yield path, statements
-        if not seen:
-            yield self._path, self._statements
+    def file_facts(
+        self, key: str, compute: Callable[[list[ast.stmt]], FactT], besides: str | None = None
+    ) -> Iterable[tuple[str, FactT]]:
+        yield from self._base.file_facts(key, compute, besides=self._path)
+        if besides != self._path:
+            yield self._path, memo(self._statements, key, compute)
 
 
 def build_context(

@@ -12,7 +12,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from crudsmith.rules.memo import memo
+from crudsmith.rules.memo import FileFact, memo
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 PYDANTIC_ROOTS = frozenset({"BaseModel", "BaseSettings", "SQLModel", "RootModel"})
@@ -131,7 +131,7 @@ def _endpoints(statements: list[ast.stmt]) -> list[Endpoint]:
 def pydantic_classes(statements: list[ast.stmt]) -> dict[str, ast.ClassDef]:
     """Module-level Pydantic model classes by name (SQLModel `table=True` classes excluded);
     read once per parse, a fresh dict for each caller."""
-    return dict(memo(statements, "pydantic-classes", _pydantic_classes))
+    return dict(PYDANTIC_CLASSES.of(statements))
 
 
 def _pydantic_classes(statements: list[ast.stmt]) -> dict[str, ast.ClassDef]:
@@ -145,6 +145,10 @@ def _pydantic_classes(statements: list[ast.stmt]) -> dict[str, ast.ClassDef]:
                 found[stmt.name] = stmt
                 break
     return found
+
+
+# Asked of every workspace file too (a schema may inherit from another file's).
+PYDANTIC_CLASSES = FileFact("pydantic-classes", _pydantic_classes)
 
 
 def _is_sqlmodel_table(node: ast.ClassDef) -> bool:

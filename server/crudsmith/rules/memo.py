@@ -8,10 +8,14 @@ exactly as long as the parse it describes.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from crudsmith.analysis.parse import Statements
+
+if TYPE_CHECKING:
+    from crudsmith.rules.model import RuleContext
 
 T = TypeVar("T")
 
@@ -33,3 +37,32 @@ def memo(statements: list[ast.stmt], key: str, compute: Callable[[list[ast.stmt]
     value = compute(statements)
     facts[key] = value
     return value
+
+
+# The keys of every FileFact: what the workspace index keeps of a file whose tree it drops.
+FACT_KEYS: set[str] = set()
+
+
+@dataclass(frozen=True, slots=True)
+class FileFact(Generic[T]):
+    """A fact read from one file's statements that rules also ask of other workspace
+    files (`workspace_facts`). Memoised per parse under `key`; the workspace index keeps
+    it when it lets a big file's tree go, so `compute` must return facts (names, flags,
+    a few nodes), never the tree."""
+
+    key: str
+    compute: Callable[[list[ast.stmt]], T]
+
+    def __post_init__(self) -> None:
+        FACT_KEYS.add(self.key)
+
+    def of(self, statements: list[ast.stmt]) -> T:
+        return memo(statements, self.key, self.compute)
+
+
+def workspace_facts(ctx: RuleContext, fact: FileFact[T]) -> Iterable[tuple[str, T]]:
+    """`fact` of every workspace file (this text for this file), by path; of this file
+    alone without a workspace."""
+    if ctx.workspace is None:
+        return [(ctx.path, fact.of(ctx.statements))]
+    return ctx.workspace.file_facts(fact.key, fact.compute)

@@ -13,10 +13,12 @@ import ast
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from crudsmith.analysis.spec import ModelSpec, ModuleAnalysis, SourceSpan
 from crudsmith.generation.options import SchemaNames
+
+FactT = TypeVar("FactT")
 
 
 class Severity(enum.StrEnum):
@@ -69,8 +71,12 @@ class WorkspaceView(Protocol):
         """Every indexed Python file's analysis, by path."""
         ...
 
-    def file_trees(self) -> Iterable[tuple[str, list[ast.stmt]]]:
-        """Every indexed Python file's top-level statements, by path (parsed tolerantly)."""
+    def file_facts(
+        self, key: str, compute: Callable[[list[ast.stmt]], FactT], besides: str | None = None
+    ) -> Iterable[tuple[str, FactT]]:
+        """`compute(statements)` of every indexed Python file but `besides`, by path: read
+        once per file version under `key` (one key, one function), and kept when the file's
+        tree is not. The value must not hold the whole tree (names, flags, a few nodes)."""
         ...
 
 

@@ -19,6 +19,7 @@ from typing import TypeVar
 from crudsmith.analysis.names import defined_names
 from crudsmith.analysis.spec import ModelSpec, SourceSpan
 from crudsmith.rules.fastapi_ast import (
+    PYDANTIC_CLASSES,
     Endpoint,
     FunctionNode,
     dotted_name,
@@ -28,7 +29,7 @@ from crudsmith.rules.fastapi_ast import (
 )
 from crudsmith.rules.fixes import offset_of
 from crudsmith.rules.lines import line_starts
-from crudsmith.rules.memo import memo
+from crudsmith.rules.memo import memo, workspace_facts
 from crudsmith.rules.model import RuleContext, TextEdit
 
 SETTINGS_ROOTS = frozenset({"BaseSettings"})
@@ -329,10 +330,10 @@ def _build_class_index(ctx: RuleContext) -> ClassIndex:
     workspace: dict[str, ast.ClassDef] = {}
     orm = {model.name: model for model in ctx.analysis.models}
     if ctx.workspace is not None:
-        for path, statements in ctx.workspace.file_trees():
+        for path, classes in workspace_facts(ctx, PYDANTIC_CLASSES):
             if path == ctx.path:
                 continue
-            for name, cls in pydantic_classes(statements).items():
+            for name, cls in classes.items():
                 workspace.setdefault(name, cls)
         for _path, model in ctx.workspace.models():
             orm.setdefault(model.name, model)

@@ -19,24 +19,12 @@ from crudsmith.rules.fastapi_ast import (
     iter_endpoints,
     routers,
 )
-from crudsmith.rules.memo import memo
-from crudsmith.rules.model import RuleContext
-
-
-def trees(ctx: RuleContext) -> Iterable[tuple[str, list[ast.stmt]]]:
-    """Every file's statements: the workspace's (which include this file), else this file."""
-    if ctx.workspace is None:
-        return [(ctx.path, ctx.statements)]
-    return ctx.workspace.file_trees()
-
-
-def endpoint_names(statements: list[ast.stmt]) -> frozenset[str]:
-    """Every identifier an endpoint of this file mentions: in its decorator, its
-    signature (annotations and defaults) or its body; for `a.b.C` both `a` and `C`."""
-    return memo(statements, "endpoint-names", _endpoint_names)
+from crudsmith.rules.memo import FileFact
 
 
 def _endpoint_names(statements: list[ast.stmt]) -> frozenset[str]:
+    """Every identifier an endpoint of this file mentions: in its decorator, its
+    signature (annotations and defaults) or its body; for `a.b.C` both `a` and `C`."""
     names: set[str] = set()
     for endpoint in iter_endpoints(statements):
         for node in (*ast.walk(endpoint.func), *ast.walk(endpoint.decorator)):
@@ -47,8 +35,8 @@ def _endpoint_names(statements: list[ast.stmt]) -> frozenset[str]:
     return frozenset(names)
 
 
-def has_app(statements: list[ast.stmt]) -> bool:
-    return memo(statements, "has-app", lambda kept: bool(apps(kept)))
+def _has_app(statements: list[ast.stmt]) -> bool:
+    return bool(apps(statements))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +49,8 @@ class IncludedRouter:
     module: str | None
 
 
-def included(statements: list[ast.stmt]) -> tuple[IncludedRouter, ...]:
-    return memo(statements, "included", lambda kept: tuple(_resolve_included(kept)))
+def _included(statements: list[ast.stmt]) -> tuple[IncludedRouter, ...]:
+    return tuple(_resolve_included(statements))
 
 
 def _resolve_included(statements: list[ast.stmt]) -> Iterable[IncludedRouter]:
@@ -130,3 +118,9 @@ def module_matches(module: str | None, including_path: str, router_path: str) ->
     path = PurePath(router_path)
     stem = path.parent.name if path.stem == "__init__" else path.stem
     return last == stem
+
+
+# Asked of every file of the workspace (`rules.memo.workspace_facts`).
+ENDPOINT_NAMES = FileFact("endpoint-names", _endpoint_names)
+HAS_APP = FileFact("has-app", _has_app)
+INCLUDED = FileFact("included", _included)

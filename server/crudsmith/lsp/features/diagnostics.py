@@ -22,7 +22,7 @@ from crudsmith.analysis.collector import collect_everything
 from crudsmith.config.lint import LintSettings
 from crudsmith.generation.options import SchemaNames
 from crudsmith.lsp import positions
-from crudsmith.lsp.documents import CachedDocument
+from crudsmith.lsp.documents import CachedDocument, uri_to_path
 from crudsmith.lsp.safety import safe
 from crudsmith.lsp.server import CrudsmithServer, DocumentEvent
 from crudsmith.rules import engine
@@ -229,6 +229,9 @@ class Diagnostics:
 
     async def _collect_later(self) -> None:
         await asyncio.sleep(IDLE_COLLECT_SECONDS)
+        # Big trees of files no editor holds go (their analysis and facts stay).
+        open_paths = {uri_to_path(uri) for uri in self.server.workspace.text_documents}
+        self.server.index.release_all(keep=open_paths)
         collect_everything()
 
     def publish(self, uri: str, version: int | None, items: list[types.Diagnostic]) -> None:

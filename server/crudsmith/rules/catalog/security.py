@@ -30,7 +30,7 @@ from crudsmith.rules.fastapi_ast import (
     routers,
 )
 from crudsmith.rules.gates import fragments, mentions, words
-from crudsmith.rules.memo import memo
+from crudsmith.rules.memo import FileFact, workspace_facts
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_pydantic import (
     ClassIndex,
@@ -155,10 +155,7 @@ SECURITY_SCHEMES = frozenset(
 def _project_has_auth(ctx: RuleContext) -> bool:
     """Some file defines or imports an authentication dependency: the app has auth, so a
     mutation without it is an omission (an app with no auth at all is not reported)."""
-    trees = (
-        ctx.workspace.file_trees() if ctx.workspace is not None else [(ctx.path, ctx.statements)]
-    )
-    return any(memo(statements, "auth", _defines_auth) for _path, statements in trees)
+    return any(value for _path, value in workspace_facts(ctx, _AUTH))
 
 
 AUTH_MIDDLEWARE = re.compile(r"auth|permission|login|jwt|oauth|token|acl|rbac", re.IGNORECASE)
@@ -167,12 +164,8 @@ AUTH_MIDDLEWARE = re.compile(r"auth|permission|login|jwt|oauth|token|acl|rbac", 
 def _auth_middleware_anywhere(ctx: RuleContext) -> bool:
     """An authentication middleware guards every route: per-endpoint dependencies are not
     how this app authenticates, so none is missing."""
-    trees = (
-        ctx.workspace.file_trees() if ctx.workspace is not None else [(ctx.path, ctx.statements)]
-    )
-    return any(
-        memo(statements, "auth-middleware", _has_auth_middleware) for _p, statements in trees
-    )
+    facts = workspace_facts(ctx, _AUTH_MIDDLEWARE)
+    return any(value for _path, value in facts)
 
 
 def _has_auth_middleware(statements: list[ast.stmt]) -> bool:
@@ -286,12 +279,9 @@ def _has_auth(endpoint: Endpoint, aliases: frozenset[str]) -> bool:
 
 def _auth_aliases(ctx: RuleContext) -> frozenset[str]:
     """`X = Annotated[User, Depends(<auth>)]` aliases of the file and the workspace."""
-    trees = (
-        ctx.workspace.file_trees() if ctx.workspace is not None else [(ctx.path, ctx.statements)]
-    )
     found: set[str] = set()
-    for _path, statements in trees:
-        found.update(memo(statements, "auth-aliases", _file_auth_aliases))
+    for _path, aliases in workspace_facts(ctx, _AUTH_ALIASES):
+        found.update(aliases)
     return frozenset(found)
 
 
@@ -334,11 +324,8 @@ def _guarded_owners(ctx: RuleContext) -> set[str]:
         ):
             guarded.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
     stem = re.sub(r"\.pyi?$", "", ctx.path.replace("\\", "/").rpartition("/")[2])
-    trees = (
-        ctx.workspace.file_trees() if ctx.workspace is not None else [(ctx.path, ctx.statements)]
-    )
-    for _path, statements in trees:
-        for included in memo(statements, "auth-includes", _auth_included_routers):
+    for _path, includes in workspace_facts(ctx, _AUTH_INCLUDES):
+        for included in includes:
             module, _, attr = included.rpartition(".")
             if not module or module.rpartition(".")[2] == stem:
                 guarded.add(attr or included)
@@ -408,8 +395,8 @@ def _current_user_module(ctx: RuleContext) -> str | None:
         for spec in ctx.analysis.imports
         if "." in spec.module and not spec.module.startswith(".")
     }
-    for path, statements in ctx.workspace.file_trees():
-        if path == ctx.path or not memo(statements, "defines-current-user", _defines_current_user):
+    for path, defines in workspace_facts(ctx, _DEFINES_CURRENT_USER):
+        if path == ctx.path or not defines:
             continue
         posix = "/" + path.replace("\\", "/").removesuffix(".py")
         for package in sorted(packages):
@@ -1481,3 +1468,11 @@ def _upload_of(node: ast.expr, uploads: set[str]) -> str | None:
 
 def _is_negative(node: ast.expr) -> bool:
     return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
+
+
+# Facts every file of the workspace is asked for (see rules.memo.FileFact).
+_AUTH = FileFact("auth", _defines_auth)
+_AUTH_MIDDLEWARE = FileFact("auth-middleware", _has_auth_middleware)
+_AUTH_ALIASES = FileFact("auth-aliases", _file_auth_aliases)
+_AUTH_INCLUDES = FileFact("auth-includes", _auth_included_routers)
+_DEFINES_CURRENT_USER = FileFact("defines-current-user", _defines_current_user)

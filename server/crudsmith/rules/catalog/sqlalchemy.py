@@ -19,7 +19,7 @@ from crudsmith.rules.fastapi_ast import (
     dotted_name,
     last_name,
 )
-from crudsmith.rules.memo import memo
+from crudsmith.rules.memo import FileFact, workspace_facts
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_rest import (
     DEPENDENCY_MARKERS,
@@ -136,22 +136,19 @@ def _is_sync_provider(func: ast.FunctionDef, factories: set[str]) -> bool:
     return False
 
 
-def _file_session_facts(statements: list[ast.stmt]) -> _SessionFacts:
-    """One file's facts, computed once per parsed file (the db module is read by every router).
-
-    Memoised on the tree itself, so the facts go when the parse goes."""
-    return memo(statements, "sqlalchemy.session_facts", _new_session_facts)
-
-
 def _new_session_facts(statements: list[ast.stmt]) -> _SessionFacts:
     facts = _SessionFacts()
     _collect_facts(statements, facts)
     return facts
 
 
+# One file's facts, read once per parse (the db module is read by every router).
+_SESSION_FACTS = FileFact("sqlalchemy.session_facts", _new_session_facts)
+
+
 def _session_facts(ctx: RuleContext, wanted: set[str]) -> _SessionFacts:
     """Facts from this file, and from the workspace modules the missing names are imported from."""
-    own = _file_session_facts(ctx.statements)
+    own = _SESSION_FACTS.of(ctx.statements)
     facts = _SessionFacts(set(own.aliases), set(own.providers))
     missing = wanted - facts.aliases - facts.providers
     if ctx.workspace is None or not missing:
@@ -160,9 +157,8 @@ def _session_facts(ctx: RuleContext, wanted: set[str]) -> _SessionFacts:
     modules.discard("")
     if not modules:
         return facts
-    for path, statements in ctx.workspace.file_trees():
+    for path, other in workspace_facts(ctx, _SESSION_FACTS):
         if path != ctx.path and any(module_matches_path(m, path) for m in modules):
-            other = _file_session_facts(statements)
             facts.aliases.update(other.aliases)
             facts.providers.update(other.providers)
     return facts
@@ -725,7 +721,7 @@ def _async_aliases(ctx: RuleContext, functions: list[ast.AsyncFunctionDef]) -> s
     Read from this file, and from the workspace modules those annotation names are
     imported from (only those: a tree of routers must not make every file read all).
     """
-    trees = [ctx.statements]
+    found = set(_ASYNC_ALIASES.of(ctx.statements))
     if ctx.workspace is not None:
         used = {
             arg.annotation.id
@@ -737,21 +733,25 @@ def _async_aliases(ctx: RuleContext, functions: list[ast.AsyncFunctionDef]) -> s
             imp.module for imp in ctx.analysis.imports if (imp.alias or imp.name) in used
         } - {""}
         if modules:
-            trees.extend(
-                statements
-                for path, statements in ctx.workspace.file_trees()
-                if path != ctx.path and any(module_matches_path(m, path) for m in modules)
-            )
-    found: set[str] = set()
-    for statements in trees:
-        for stmt in statements:
-            target = stmt.targets[0] if isinstance(stmt, ast.Assign) else None
-            if isinstance(stmt, ast.AnnAssign):
-                target = stmt.target
-            parts = annotated_parts(getattr(stmt, "value", None))
-            if isinstance(target, ast.Name) and parts and "AsyncSession" in type_names(parts[0]):
-                found.add(target.id)
+            for path, aliases in workspace_facts(ctx, _ASYNC_ALIASES):
+                if path != ctx.path and any(module_matches_path(m, path) for m in modules):
+                    found.update(aliases)
     return found
+
+
+def _file_async_aliases(statements: list[ast.stmt]) -> frozenset[str]:
+    found: set[str] = set()
+    for stmt in statements:
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else None
+        if isinstance(stmt, ast.AnnAssign):
+            target = stmt.target
+        parts = annotated_parts(getattr(stmt, "value", None))
+        if isinstance(target, ast.Name) and parts and "AsyncSession" in type_names(parts[0]):
+            found.add(target.id)
+    return frozenset(found)
+
+
+_ASYNC_ALIASES = FileFact("sqlalchemy.async-aliases", _file_async_aliases)
 
 
 def _unawaited_calls(func: FunctionNode, sessions: set[str]) -> Iterator[tuple[ast.Call, bool]]:

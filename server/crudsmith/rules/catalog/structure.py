@@ -11,6 +11,7 @@ from crudsmith.rules import drift, field_render, workspace_refs
 from crudsmith.rules.fastapi_ast import pydantic_classes, routers
 from crudsmith.rules.import_edits import import_edits
 from crudsmith.rules.lines import line_count, line_text
+from crudsmith.rules.memo import workspace_facts
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.registry import rule
 
@@ -73,8 +74,8 @@ def model_without_endpoints(ctx: RuleContext) -> Iterator[Finding]:
     if not ctx.analysis.models:
         return
     mentioned: set[str] = set()
-    for _path, statements in workspace_refs.trees(ctx):
-        mentioned |= workspace_refs.endpoint_names(statements)
+    for _path, used in workspace_facts(ctx, workspace_refs.ENDPOINT_NAMES):
+        mentioned |= used
     classes = _class_nodes(ctx.statements)
     for model in ctx.analysis.models:
         names = {model.name, *ctx.names.of(model.name).values()}
@@ -431,11 +432,12 @@ def router_not_included(ctx: RuleContext) -> Iterator[Finding]:
     defined = routers(ctx.statements)
     if not defined:
         return
-    trees = list(workspace_refs.trees(ctx))
-    if not any(workspace_refs.has_app(statements) for _path, statements in trees):
+    if not any(has for _path, has in workspace_facts(ctx, workspace_refs.HAS_APP)):
         return
     includes = [
-        (path, entry) for path, statements in trees for entry in workspace_refs.included(statements)
+        (path, entry)
+        for path, entries in workspace_facts(ctx, workspace_refs.INCLUDED)
+        for entry in entries
     ]
     for name in defined:
         if any(
