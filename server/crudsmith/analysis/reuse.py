@@ -21,9 +21,10 @@ nodes by identity too (AST nodes have no `__eq__`): conservative, a re-parsed
 module-level statement is a miss for every class.
 
 Results are kept in a weak-keyed map from the class node: they live as long as the
-node (the tree of some document version) lives, and hold no reference to the node
-itself, so they never keep a tree alive nor form a cycle through it. The nodes are
-not mutated (reparse's contract: other threads still read the previous tree).
+node (the tree of some document version) lives. They reference the node's children,
+its ancestors' nodes and module-level values, never the node itself: they keep no tree
+alive on their own and form no reference cycle. The nodes are not mutated (reparse's
+contract: other threads still read the previous tree).
 """
 
 from __future__ import annotations
