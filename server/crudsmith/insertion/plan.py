@@ -30,8 +30,6 @@ import ast
 import dataclasses
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from crudsmith.analysis.spec import ModuleAnalysis
@@ -42,40 +40,9 @@ from crudsmith.generation.project import generate_project, project_pieces
 from crudsmith.insertion import single_file
 from crudsmith.insertion.layout import Layout, Target
 from crudsmith.insertion.merge import Source, StatementFilter, merge_module
-from crudsmith.rules.model import TextEdit
+from crudsmith.insertion.request import FileChange, Goal, Plan, Request
 
 Reader = Callable[[Path], str | None]  # the current text of a file, None when it does not exist
-
-
-class Goal(StrEnum):
-    ENDPOINTS = "endpoints"
-    SCHEMAS = "schemas"
-    AUTH = "auth"
-    ERRORS = "errors"
-    SETTINGS = "settings"
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    goal: Goal
-    model: str | None = None  # ENDPOINTS: None means every model; SCHEMAS: required
-
-
-@dataclass(frozen=True, slots=True)
-class FileChange:
-    path: Path
-    created: bool  # True: a new file whose whole content is `text`
-    text: str  # the whole new text
-    edits: tuple[TextEdit, ...]  # against the current text (empty when created)
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    changes: tuple[FileChange, ...]
-
-    @property
-    def empty(self) -> bool:
-        return not self.changes
 
 
 _SHARED_ORDER = ("settings", "db", "security", "errors", "deps")
