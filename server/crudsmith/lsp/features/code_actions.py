@@ -183,6 +183,7 @@ def _snapshot(server: CrudsmithServer, uri: str, request: Request) -> edit_build
     return edit_builder.Snapshot(
         target,
         document.text,
+        document.analysis,
         request,
         edit_builder.generate_options(server.settings),
         open_texts,

@@ -17,7 +17,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from crudsmith.analysis.module import analyze
+from crudsmith.analysis.spec import ModuleAnalysis
 from crudsmith.config.settings import Settings
 from crudsmith.generation.options import GenerateOptions
 from crudsmith.insertion.layout import Target
@@ -34,6 +34,7 @@ class Snapshot:
 
     target: Target
     source: str  # the models document's text
+    analysis: ModuleAnalysis  # its analysis, from the document cache (never parsed again)
     request: Request
     options: GenerateOptions
     open_texts: Mapping[str, tuple[int | None, str]]  # path -> (version, text) of open documents
@@ -75,9 +76,13 @@ def compute(snapshot: Snapshot) -> Planned:
     # Insertion loads libcst (~15 MB): only once the user asks for a first edit.
     from crudsmith.insertion.plan import plan_insertion
 
-    analysis = analyze(snapshot.source)
     plan = plan_insertion(
-        snapshot.target, analysis, snapshot.source, snapshot.request, snapshot.options, read
+        snapshot.target,
+        snapshot.analysis,
+        snapshot.source,
+        snapshot.request,
+        snapshot.options,
+        read,
     )
     return Planned(plan, originals)
 
