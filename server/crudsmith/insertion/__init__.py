@@ -2,32 +2,14 @@
 
 `locate` says where the pieces of a models file go (`layout`), `plan_insertion`
 computes which files to create and what to add to existing ones (`plan`), and
-`merge_module` merges generated modules into one existing module with libcst,
-keeping every byte of the user's text (`merge`).
-
-The libcst-backed names load on first use (PEP 562): libcst costs ~15 MB, and a
-language server that only reads and checks files never needs it.
+`merge_module` merges generated modules into one existing module, keeping every byte
+of the user's text (`merge`; libcst only adds imports to an existing import block).
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from crudsmith.insertion.layout import Layout, Target, choose_layout, locate
+from crudsmith.insertion.merge import MergeError, MergeResult, Source, merge_module
+from crudsmith.insertion.plan import plan_insertion
 from crudsmith.insertion.request import FileChange, Goal, Plan, Request
-
-if TYPE_CHECKING:
-    from crudsmith.insertion.merge import MergeError, MergeResult, Source, merge_module
-    from crudsmith.insertion.plan import plan_insertion
-
-_LAZY = {
-    "MergeError": "merge",
-    "MergeResult": "merge",
-    "Source": "merge",
-    "merge_module": "merge",
-    "plan_insertion": "plan",
-}
 
 __all__ = [
     "FileChange",
@@ -44,10 +26,3 @@ __all__ = [
     "merge_module",
     "plan_insertion",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

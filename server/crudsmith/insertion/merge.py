@@ -26,10 +26,6 @@ import ast
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
-
 from crudsmith.analysis.spec import SourceSpan
 from crudsmith.insertion.diff import split_lines, text_edits
 from crudsmith.rules.model import TextEdit
@@ -346,6 +342,12 @@ def _import_edits(
                 needed.append(spec)
     if not needed:
         return ()
+    # libcst (~12 MB) loads here, where an import must join an existing import block,
+    # not with the module: new files and additions without imports never need it.
+    import libcst as cst
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor
+
     context = CodemodContext()
     for spec in needed:
         if spec.module:

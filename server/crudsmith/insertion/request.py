@@ -1,7 +1,6 @@
 """What an editor asks of insertion (`Request`) and what it gets back (`Plan`).
 
-Plain types, apart from `plan` so that the language server can name them without
-loading libcst (~15 MB), which only the first edit needs.
+Plain types, apart from `plan`, which renders and merges.
 """
 
 from __future__ import annotations

@@ -20,8 +20,7 @@ from typing import Any
 from lsprotocol import types
 
 from crudsmith.generation.options import GenerationError
-from crudsmith.insertion.layout import Layout, choose_layout, locate
-from crudsmith.insertion.request import Goal, Request
+from crudsmith.insertion import Goal, Layout, MergeError, Request, choose_layout, locate
 from crudsmith.lsp import positions
 from crudsmith.lsp.documents import CachedDocument, uri_to_path
 from crudsmith.lsp.features import code_actions_edit as edit_builder
@@ -197,8 +196,6 @@ async def resolve_edit(server: CrudsmithServer, action: types.CodeAction) -> typ
         return action
     uri, request = found
     snapshot = _snapshot(server, uri, request)
-    from crudsmith.insertion.merge import MergeError  # libcst: loaded by the first edit
-
     try:
         planned = await edit_builder.compute_async(snapshot)
     except (GenerationError, MergeError) as exc:

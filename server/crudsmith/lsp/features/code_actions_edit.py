@@ -20,8 +20,7 @@ from pygls.uris import from_fs_path
 from crudsmith.analysis.spec import ModuleAnalysis
 from crudsmith.config.settings import Settings
 from crudsmith.generation.options import GenerateOptions
-from crudsmith.insertion.layout import Target
-from crudsmith.insertion.request import Plan, Request
+from crudsmith.insertion import Plan, Request, Target, plan_insertion
 from crudsmith.lsp import positions
 from crudsmith.rules.model import TextEdit
 
@@ -72,9 +71,6 @@ def compute(snapshot: Snapshot) -> Planned:
         if text is not None:
             originals[path] = text
         return text
-
-    # Insertion loads libcst (~15 MB): only once the user asks for a first edit.
-    from crudsmith.insertion.plan import plan_insertion
 
     plan = plan_insertion(
         snapshot.target,

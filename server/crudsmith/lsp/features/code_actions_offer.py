@@ -22,8 +22,7 @@ from crudsmith.analysis.spec import ModelSpec
 from crudsmith.config.settings import Settings
 from crudsmith.generation.fields import find_user_model
 from crudsmith.generation.naming import pluralize, router_module, snake_case
-from crudsmith.insertion.layout import Layout, Target
-from crudsmith.insertion.request import Goal
+from crudsmith.insertion import Goal, Layout, Target
 from crudsmith.rules.fastapi_ast import dotted_name, iter_endpoints
 from crudsmith.workspace.index import WorkspaceIndex
 
