@@ -14,7 +14,9 @@ stdio with VS Code's client capabilities (UTF-16, push diagnostics) and reports 
 - open -> diagnostics: didOpen of `app/models.py` (as on disk, so already indexed) until
   publishDiagnostics for it; "new file": an in-memory file nobody parsed yet (a cold parse);
 - change -> diagnostics: didChange until publishDiagnostics for the new version
-  (crudsmith debounces changes by DEBOUNCE; the figure without it is given too);
+  (crudsmith debounces changes by DEBOUNCE; the figure without it is given too), for a
+  comment line appended at the end, a character typed inside the middle model, and a line
+  inserted in it (every line below moves);
 - workspace indexing of a 300-file tree (`synth_tree`): `initialized` until the work-done
   progress ends (crudsmith only);
 - peak RSS (VmHWM) of the server process after the run.
@@ -58,12 +60,15 @@ SIZES = (20, 200, 1000)
 TREE_FILES = 300
 DEBOUNCE = 0.25  # crudsmith.lsp.features.diagnostics.DEBOUNCE_SECONDS
 TIMEOUT = 120.0
+CHANGE = "change -> diagnostics"
 TARGETS_MS = {  # on the 200-model file
     "codeAction": 30.0,
     "completion": 30.0,
     "open -> diagnostics": 150.0,
     "open -> diagnostics, new file": 150.0,
-    "change -> diagnostics": 150.0 + DEBOUNCE * 1000,
+    CHANGE: 150.0 + DEBOUNCE * 1000,
+    f"{CHANGE}, a character typed in a middle class": 150.0 + DEBOUNCE * 1000,
+    f"{CHANGE}, a line inserted in a middle class": 150.0 + DEBOUNCE * 1000,
 }
 RSS_TARGET_MB = 100.0
 ROUTER = '''"""Items API."""
@@ -190,9 +195,9 @@ class Session:
             types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=doc))
         )
 
-    def append(self, doc: str, line: int, text: str) -> int:
+    def insert(self, doc: str, line: int, text: str, character: int = 0) -> int:
         self.versions[doc] += 1
-        position = types.Position(line, 0)
+        position = types.Position(line, character)
         self.client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(
@@ -376,12 +381,27 @@ async def measure_server(
         lines = len(text.splitlines())
 
         async def change_once() -> float:
-            version = session.append(doc, lines, f"# edit {session.versions[doc]}\n")
+            version = session.insert(doc, lines, f"# edit {session.versions[doc]}\n")
             return await session.wait_published(doc, version, time.perf_counter())
 
-        results["change -> diagnostics"] = await timed(
-            change_once, max(3, runs // 4), warmup=1, pid=pid
-        )
+        # A character typed inside the middle model (its table name; same line count), then
+        # a line inserted in it (every line below moves: re-parsed to the end of the file).
+        quote = text.splitlines()[line].rindex('"')  # an ASCII line: UTF-16 = code points
+
+        async def type_once() -> float:
+            version = session.insert(doc, line, "x", character=quote)
+            return await session.wait_published(doc, version, time.perf_counter())
+
+        async def newline_once() -> float:
+            version = session.insert(doc, line, "    # note\n")
+            return await session.wait_published(doc, version, time.perf_counter())
+
+        for measure, change in (
+            (CHANGE, change_once),
+            (f"{CHANGE}, a character typed in a middle class", type_once),
+            (f"{CHANGE}, a line inserted in a middle class", newline_once),
+        ):
+            results[measure] = await timed(change, max(3, runs // 4), warmup=1, pid=pid)
         # The resolve renders and merges every model at once: it runs last so that the
         # peak RSS of editing (open, change, completion, codeAction) is measured apart.
         editing_rss = session.peak_rss_mb()
@@ -520,7 +540,7 @@ async def run(
                     peer.get(measure) if measure != "codeAction/resolve (all models)" else None
                 )
                 lines.append(row(measure, str(n), stats, peer_stats, target))
-                if measure == "change -> diagnostics":
+                if measure.startswith(CHANGE):
                     less = Stats([s - DEBOUNCE * 1000 for s in stats.samples], stats.error)
                     less.cpu_ms = stats.cpu_ms
                     peer_stats = peer.get(measure)
