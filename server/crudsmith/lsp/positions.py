@@ -53,7 +53,7 @@ class LineIndex:
         return bisect.bisect_right(self.starts, offset) - 1
 
 
-@lru_cache(maxsize=4)  # each entry holds a whole text: only the newest few are in use
+@lru_cache(maxsize=2)  # each entry holds a whole text: the current version and the last
 def line_index(text: str) -> LineIndex:
     """The (cached) line index of `text`; a document version's text is indexed once."""
     return LineIndex(text, line_starts(text))

@@ -14,7 +14,7 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends `ast` counts
 
 # Few entries: each holds a whole text (a 200-model file with one non-Latin-1 character
 # is 1 MB as a str), and only the versions being worked on now are asked about.
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def line_starts(source: str) -> tuple[int, ...]:
     """The str index where each line starts (the first is 0)."""
     return (0, *(match.end() for match in LINE_BREAK.finditer(source)))
