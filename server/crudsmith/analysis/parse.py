@@ -4,13 +4,24 @@ The fast path is a single `ast.parse`. When that fails, the source is cut into
 top-level chunks (statements starting at column 0) and each chunk is parsed on
 its own; a failing class chunk is repaired by blanking the offending lines or,
 failing that, by keeping the longest prefix that parses.
+
+A line at column 0 inside a multi-line string (a flush-left docstring or SQL text)
+or inside an open bracket does not start a chunk: one regex pass finds the strings
+(`_string_lines`) and bracket counts are taken per piece at C speed (`_depth_after`).
+That view can be wrong in a broken file (a triple quote being typed pairs with the next
+docstring's opening quotes and turns the rest of the file inside out; a bracket being
+typed never closes), so a chunk joined that way is kept only when it parses: else
+its pieces are parsed one by one, exactly as without the joining.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from crudsmith.analysis.source import split_lines
 from crudsmith.analysis.spec import SyntaxProblem
@@ -63,8 +74,8 @@ def parse_tolerant(text: str) -> ParseResult:
     lines = split_lines(text)
     first = _problem(error, 0, lines)
     result = ParseResult()
-    for start, chunk_lines in _chunks(lines):
-        _parse_chunk(start, chunk_lines, result)
+    for chunk in _chunks(text, lines):
+        _parse_joined(chunk, result)
     if not result.problems:
         result.problems.append(first)
     return result
@@ -95,8 +106,8 @@ def _is_keyword_at(line: str) -> bool:
     return word in _CONTINUATIONS
 
 
-def _chunks(lines: list[str]) -> list[tuple[int, list[str]]]:
-    """Split into (first line number, lines) chunks at top-level statement starts.
+def _pieces(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """Split into (first line number, lines) pieces at top-level statement starts.
 
     A decorator line keeps the following `class`/`def` in its chunk.
     """
@@ -116,6 +127,117 @@ def _chunks(lines: list[str]) -> list[tuple[int, list[str]]]:
     if current:
         chunks.append((start, current))
     return chunks
+
+
+# Regex parts, possessive (no backtracking: the scans stay linear on any input).
+# A comment; a one-line string (an unterminated one ends at its line end, as the
+# tokenizer reports it); a triple-quoted string. Prefixes (r, b, u, f) are letters,
+# skipped as code: they do not change where a string ends.
+_COMMENT = r"\#[^\r\n]*+"
+_ONE_LINE_STRING = (
+    r"""(?:"(?!"")(?:[^"\\\r\n]++|\\(?:\r\n|[\s\S]))*+"?"""
+    r"""|'(?!'')(?:[^'\\\r\n]++|\\(?:\r\n|[\s\S]))*+'?)"""
+)
+_TRIPLE_STRING = (
+    r"""(?:"{3}(?:[^"\\]++|\\[\s\S]|"(?!""))*+"{3}"""
+    r"""|'{3}(?:[^'\\]++|\\[\s\S]|'(?!''))*+'{3})"""
+)
+_LONE_OPENING = r"""(?:"{3}|'{3})"""  # a triple quote that never closes: skipped like code
+# Everything up to the next triple-quoted string (or the end of the text).
+_TRIPLE_STRINGS = re.compile(
+    rf"""(?:[^"'#]++|{_COMMENT}|{_ONE_LINE_STRING})*+"""
+    rf"""(?:(?P<string>{_TRIPLE_STRING})|{_LONE_OPENING}|\Z)"""
+)
+# Everything up to the next bracket outside strings and comments (or the end).
+_BRACKETS = re.compile(
+    rf"""(?:[^"'#()\[\]{{}}]++|{_COMMENT}|{_TRIPLE_STRING}|{_LONE_OPENING}|{_ONE_LINE_STRING})*+"""
+    r"(?P<bracket>[][(){}])?"
+)
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"))
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """Consecutive pieces (see `_pieces`) parsed as one text.
+
+    `start` is the first line number; `pieces` keep the cuts made without string and
+    bracket awareness, parsed one by one when the joined text does not parse.
+    """
+
+    start: int
+    lines: list[str]
+    pieces: list[tuple[int, list[str]]]
+
+
+def _chunks(text: str, lines: list[str]) -> list[_Chunk]:
+    """Pieces joined where a piece starts inside a multi-line string or an open bracket."""
+    pieces = _pieces(lines)
+    if len(pieces) < 2:
+        return [_Chunk(start, chunk_lines, [(start, chunk_lines)]) for start, chunk_lines in pieces]
+    offsets = list(accumulate(map(len, lines), initial=0))  # offsets[i]: where line i+1 starts
+    inside = _string_lines(text, offsets)
+    chunks: list[_Chunk] = []
+    depth = 0
+    for start, piece_lines in pieces:
+        index = start - 1
+        if chunks and (depth > 0 or index in inside):
+            last = chunks[-1]
+            last.lines = last.lines + piece_lines
+            last.pieces.append((start, piece_lines))
+        else:
+            chunks.append(_Chunk(start, piece_lines, [(start, piece_lines)]))
+            depth = 0
+        begin = inside.get(index, offsets[index])  # code resumes after the string
+        depth = _depth_after(text, begin, offsets[index + len(piece_lines)], depth)
+    return chunks
+
+
+def _string_lines(text: str, offsets: list[int]) -> dict[int, int]:
+    """The lines that start inside a triple-quoted string: 0-based index -> the offset
+    where that string ends."""
+    inside: dict[int, int] = {}
+    if '"""' not in text and "'''" not in text:
+        return inside
+    for match in _TRIPLE_STRINGS.finditer(text):
+        begin, end = match.span("string")
+        if begin < 0:
+            continue
+        first = bisect_right(offsets, begin)
+        last = bisect_left(offsets, end)
+        if first < last:
+            inside.update(dict.fromkeys(range(first, last), end))
+    return inside
+
+
+def _depth_after(text: str, begin: int, end: int, depth: int) -> int:
+    """The bracket depth after the code in `text[begin:end]`, entered at `depth`.
+
+    When every pair's raw counts (C speed) balance, the depth is unchanged: brackets
+    inside strings and comments rarely unbalance them, and then an exact scan decides.
+    A stray closer counts from zero (the tokenizer reports it anyway).
+    """
+    if all(text.count(o, begin, end) == text.count(c, begin, end) for o, c in _PAIRS):
+        return depth
+    for match in _BRACKETS.finditer(text, begin):
+        bracket = match.group("bracket")
+        if bracket is None or match.start("bracket") >= end:
+            break
+        depth = depth + 1 if bracket in "([{" else max(depth - 1, 0)
+    return depth
+
+
+def _parse_joined(chunk: _Chunk, result: ParseResult) -> None:
+    """Parse a chunk; a joined chunk that fails is parsed piece by piece instead."""
+    if len(chunk.pieces) == 1:
+        _parse_chunk(chunk.start, chunk.lines, result)
+        return
+    try:
+        result.statements.extend(_parse_lines(chunk.start, chunk.lines))
+        return
+    except PARSE_ERRORS:
+        pass
+    for start, piece_lines in chunk.pieces:
+        _parse_chunk(start, piece_lines, result)
 
 
 def _parse_lines(start: int, lines: list[str]) -> list[ast.stmt]:
