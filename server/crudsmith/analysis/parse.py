@@ -5,13 +5,14 @@ top-level chunks (statements starting at column 0) and each chunk is parsed on
 its own; a failing class chunk is repaired by blanking the offending lines or,
 failing that, by keeping the longest prefix that parses.
 
-A line at column 0 inside a multi-line string (a flush-left docstring or SQL text)
-or inside an open bracket does not start a chunk: one regex pass finds the strings
-(`_string_lines`) and bracket counts are taken per piece at C speed (`_depth_after`).
-That view can be wrong in a broken file (a triple quote being typed pairs with the next
-docstring's opening quotes and turns the rest of the file inside out; a bracket being
-typed never closes), so a chunk joined that way is kept only when it parses: else
-its pieces are parsed one by one, exactly as without the joining.
+A line at column 0 inside a multi-line string (a flush-left docstring or SQL text),
+inside an open bracket or after a backslash continuation does not start a chunk: one
+regex pass finds the strings (`_string_lines`), bracket counts are taken per piece at
+C speed (`_depth_after`). That view can be wrong in a broken file (a triple quote being
+typed pairs with the next docstring's opening quotes and turns the rest of the file
+inside out; a bracket being typed never closes), so a chunk joined that way is kept
+only when it parses: else its pieces are parsed one by one, exactly as without the
+joining. A triple quote that never closes ends with its piece, as before.
 """
 
 from __future__ import annotations
@@ -180,9 +181,11 @@ def _chunks(text: str, lines: list[str]) -> list[_Chunk]:
     depth = 0
     for start, piece_lines in pieces:
         index = start - 1
-        if chunks and (depth > 0 or index in inside):
+        if chunks and (depth > 0 or index in inside or _continued(chunks[-1].lines[-1])):
             last = chunks[-1]
-            last.lines = last.lines + piece_lines
+            if len(last.pieces) == 1:
+                last.lines = list(last.lines)  # the piece keeps its own list
+            last.lines.extend(piece_lines)
             last.pieces.append((start, piece_lines))
         else:
             chunks.append(_Chunk(start, piece_lines, [(start, piece_lines)]))
@@ -190,6 +193,11 @@ def _chunks(text: str, lines: list[str]) -> list[_Chunk]:
         begin = inside.get(index, offsets[index])  # code resumes after the string
         depth = _depth_after(text, begin, offsets[index + len(piece_lines)], depth)
     return chunks
+
+
+def _continued(line: str) -> bool:
+    """A backslash continuation (in code or in a one-line string) joins the next line."""
+    return line.endswith(("\\\n", "\\\r\n", "\\\r"))
 
 
 def _string_lines(text: str, offsets: list[int]) -> dict[int, int]:
