@@ -190,8 +190,10 @@ def _chunks(text: str, lines: list[str]) -> list[_Chunk]:
         else:
             chunks.append(_Chunk(start, piece_lines, [(start, piece_lines)]))
             depth = 0
+        after = index + len(piece_lines)
         begin = inside.get(index, offsets[index])  # code resumes after the string
-        depth = _depth_after(text, begin, offsets[index + len(piece_lines)], depth)
+        end = inside.get(after, offsets[after])  # a string left open runs to its end
+        depth = _depth_after(text, begin, end, depth)
     return chunks
 
 
@@ -218,7 +220,8 @@ def _string_lines(text: str, offsets: list[int]) -> dict[int, int]:
 
 
 def _depth_after(text: str, begin: int, end: int, depth: int) -> int:
-    """The bracket depth after the code in `text[begin:end]`, entered at `depth`.
+    """The bracket depth after the code in `text[begin:end]`, entered at `depth`
+    (`begin` is outside any string; `end` is not inside a triple-quoted one).
 
     When every pair's raw counts (C speed) balance, the depth is unchanged: brackets
     inside strings and comments rarely unbalance them, and then an exact scan decides.
@@ -226,11 +229,10 @@ def _depth_after(text: str, begin: int, end: int, depth: int) -> int:
     """
     if all(text.count(o, begin, end) == text.count(c, begin, end) for o, c in _PAIRS):
         return depth
-    for match in _BRACKETS.finditer(text, begin):
+    for match in _BRACKETS.finditer(text, begin, end):
         bracket = match.group("bracket")
-        if bracket is None or match.start("bracket") >= end:
-            break
-        depth = depth + 1 if bracket in "([{" else max(depth - 1, 0)
+        if bracket is not None:
+            depth = depth + 1 if bracket in "([{" else max(depth - 1, 0)
     return depth
 
 
