@@ -261,3 +261,15 @@ def test_a_valid_file_takes_the_fast_path() -> None:
     result = parse_tolerant(text)
     assert not result.problems
     assert [ast.dump(n) for n in result.statements] == [ast.dump(n) for n in ast.parse(text).body]
+
+
+def test_an_unclosed_bracket_before_a_flush_left_string() -> None:
+    """The bracket joins the rest of the file, which does not parse; the strings after
+    it still keep their lines together."""
+    text = (
+        "x = call(\n\nclass A:\n    pass\n\n"
+        'SQL = """\nSELECT 1\nFROM t\n"""\n\nclass B:\n    pass\n'
+    )
+    result = parse_tolerant(text)
+    assert [p.line for p in result.problems] == [1]
+    assert {"A", "SQL", "B"} <= _names(text)

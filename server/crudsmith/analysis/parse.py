@@ -11,8 +11,9 @@ regex pass finds the strings (`_string_lines`), bracket counts are taken per pie
 C speed (`_depth_after`). That view can be wrong in a broken file (a triple quote being
 typed pairs with the next docstring's opening quotes and turns the rest of the file
 inside out; a bracket being typed never closes), so a chunk joined that way is kept
-only when it parses: else its pieces are parsed one by one, exactly as without the
-joining. A triple quote that never closes ends with its piece, as before.
+only when it parses: else it is parsed again joined by strings only, and a part that
+still fails piece by piece, exactly as without the joining. A triple quote that never
+closes ends with its piece, as before.
 """
 
 from __future__ import annotations
@@ -162,19 +163,25 @@ class _Chunk:
     """Consecutive pieces (see `_pieces`) parsed as one text.
 
     `start` is the first line number; `pieces` keep the cuts made without string and
-    bracket awareness, parsed one by one when the joined text does not parse.
+    bracket awareness, to fall back on when the joined text does not parse; `in_string`
+    tells, per piece, whether it was joined because it starts inside a string (the
+    first piece: False).
     """
 
     start: int
     lines: list[str]
     pieces: list[tuple[int, list[str]]]
+    in_string: list[bool]
 
 
 def _chunks(text: str, lines: list[str]) -> list[_Chunk]:
     """Pieces joined where a piece starts inside a multi-line string or an open bracket."""
     pieces = _pieces(lines)
     if len(pieces) < 2:
-        return [_Chunk(start, chunk_lines, [(start, chunk_lines)]) for start, chunk_lines in pieces]
+        return [
+            _Chunk(start, chunk_lines, [(start, chunk_lines)], [False])
+            for start, chunk_lines in pieces
+        ]
     offsets = list(accumulate(map(len, lines), initial=0))  # offsets[i]: where line i+1 starts
     inside = _string_lines(text, offsets)
     chunks: list[_Chunk] = []
@@ -187,8 +194,9 @@ def _chunks(text: str, lines: list[str]) -> list[_Chunk]:
                 last.lines = list(last.lines)  # the piece keeps its own list
             last.lines.extend(piece_lines)
             last.pieces.append((start, piece_lines))
+            last.in_string.append(index in inside)
         else:
-            chunks.append(_Chunk(start, piece_lines, [(start, piece_lines)]))
+            chunks.append(_Chunk(start, piece_lines, [(start, piece_lines)], [False]))
             depth = 0
         after = index + len(piece_lines)
         begin = inside.get(index, offsets[index])  # code resumes after the string
@@ -237,7 +245,9 @@ def _depth_after(text: str, begin: int, end: int, depth: int) -> int:
 
 
 def _parse_joined(chunk: _Chunk, result: ParseResult) -> None:
-    """Parse a chunk; a joined chunk that fails is parsed piece by piece instead."""
+    """Parse a chunk; a joined chunk that fails is parsed again joined by strings only
+    (a bracket being typed joins the rest of the file), and a part of that which fails
+    piece by piece."""
     if len(chunk.pieces) == 1:
         _parse_chunk(chunk.start, chunk.lines, result)
         return
@@ -246,8 +256,30 @@ def _parse_joined(chunk: _Chunk, result: ParseResult) -> None:
         return
     except PARSE_ERRORS:
         pass
-    for start, piece_lines in chunk.pieces:
-        _parse_chunk(start, piece_lines, result)
+    for part in _string_parts(chunk):
+        if len(part) > 1 and len(part) < len(chunk.pieces):
+            try:
+                result.statements.extend(_parse_lines(part[0][0], _joined_lines(part)))
+                continue
+            except PARSE_ERRORS:
+                pass
+        for start, piece_lines in part:
+            _parse_chunk(start, piece_lines, result)
+
+
+def _string_parts(chunk: _Chunk) -> list[list[tuple[int, list[str]]]]:
+    """The chunk's pieces, grouped where a piece starts inside a string."""
+    parts: list[list[tuple[int, list[str]]]] = []
+    for piece, in_string in zip(chunk.pieces, chunk.in_string, strict=True):
+        if in_string and parts:
+            parts[-1].append(piece)
+        else:
+            parts.append([piece])
+    return parts
+
+
+def _joined_lines(pieces: list[tuple[int, list[str]]]) -> list[str]:
+    return [line for _, piece_lines in pieces for line in piece_lines]
 
 
 def _parse_lines(start: int, lines: list[str]) -> list[ast.stmt]:
