@@ -15,8 +15,9 @@ stdio with VS Code's client capabilities (UTF-16, push diagnostics) and reports 
   publishDiagnostics for it; "new file": an in-memory file nobody parsed yet (a cold parse);
 - change -> diagnostics: didChange until publishDiagnostics for the new version
   (crudsmith debounces changes by DEBOUNCE; the figure without it is given too), for a
-  comment line appended at the end, a character typed inside the middle model, and a line
-  inserted in it (every line below moves);
+  comment line appended at the end, a character typed inside the middle model, a line
+  inserted in it (every line below moves), and a syntax error typed in it (a `(` at the
+  end of its table name line, then one more per run: the file stays broken);
 - workspace indexing of a 300-file tree (`synth_tree`): `initialized` until the work-done
   progress ends (crudsmith only);
 - peak RSS (VmHWM) of the server process after the run.
@@ -69,6 +70,7 @@ TARGETS_MS = {  # on the 200-model file
     CHANGE: 150.0 + DEBOUNCE * 1000,
     f"{CHANGE}, a character typed in a middle class": 150.0 + DEBOUNCE * 1000,
     f"{CHANGE}, a line inserted in a middle class": 150.0 + DEBOUNCE * 1000,
+    f"{CHANGE}, a syntax error typed in a middle class": 150.0 + DEBOUNCE * 1000,
 }
 RSS_TARGET_MB = 100.0
 ROUTER = '''"""Items API."""
@@ -387,19 +389,29 @@ async def measure_server(
         # A character typed inside the middle model (its table name; same line count), then
         # a line inserted in it (every line below moves: re-parsed to the end of the file).
         quote = text.splitlines()[line].rindex('"')  # an ASCII line: UTF-16 = code points
+        typed = [0, 0]  # characters typed on the table name line, lines inserted above it
 
         async def type_once() -> float:
             version = session.insert(doc, line, "x", character=quote)
+            typed[0] += 1
             return await session.wait_published(doc, version, time.perf_counter())
 
         async def newline_once() -> float:
             version = session.insert(doc, line, "    # note\n")
+            typed[1] += 1
+            return await session.wait_published(doc, version, time.perf_counter())
+
+        async def break_once() -> float:  # one more `(` at the end of the table name line
+            end = len(text.splitlines()[line]) + typed[0]
+            version = session.insert(doc, line + typed[1], "(", character=end)
+            typed[0] += 1
             return await session.wait_published(doc, version, time.perf_counter())
 
         for measure, change in (
             (CHANGE, change_once),
             (f"{CHANGE}, a character typed in a middle class", type_once),
             (f"{CHANGE}, a line inserted in a middle class", newline_once),
+            (f"{CHANGE}, a syntax error typed in a middle class", break_once),
         ):
             results[measure] = await timed(change, max(3, runs // 4), warmup=1, pid=pid)
         # The resolve renders and merges every model at once: it runs last so that the

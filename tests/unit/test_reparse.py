@@ -395,7 +395,8 @@ def test_a_line_inserted_keeps_the_prefix_and_reparses_the_rest() -> None:
     assert kept and all((s.end_lineno or 0) < first + 1 for s in kept)
 
 
-def test_a_previous_parse_with_problems_is_never_reused() -> None:
+def test_a_previous_parse_with_problems_but_no_chunk_table_is_never_reused() -> None:
+    # parse_tolerant keeps no record of its chunks: nothing can be attributed.
     broken = TEXTS["blog"].replace("class Post(Base):", "class Post(Base:", 1)
     old = parse_tolerant(broken)
     assert old.problems
@@ -487,9 +488,10 @@ def test_the_document_cache_reparses_from_the_previous_version(tmp_path: Path) -
     broken = edited.replace("class ", "class (", 1)
     third = cache.build(uri, 3, broken)
     assert third.analysis.syntax_problems
-    fixed = cache.build(uri, 4, edited)  # from a version with problems: parsed afresh
-    assert not any(s is o for s in fixed.statements for o in third.statements)
+    fixed = cache.build(uri, 4, edited)  # from a recovered version: its head is kept
+    assert any(s is o for s in fixed.statements for o in third.statements)
     assert fixed.analysis == analysis
+    assert not fixed.problems
 
 
 # Small texts at the edges of the argument (statements sharing a line, decorators,
@@ -547,3 +549,114 @@ def test_a_failing_reparse_falls_back_to_a_fresh_parse(
         m.name for m in parse_and_analyze(edited)[1].models
     ]
     assert "Article" in {m.name for m in second.analysis.models}
+
+
+# ------------------------------------------------------------ edits that break the text
+
+
+def _line_end(lines: list[str], i: int) -> int:
+    """The offset where line index `i`'s text ends (before its line end)."""
+    return sum(map(len, lines[:i])) + len(lines[i].rstrip("\r\n"))
+
+
+def _tablename_end(text: str) -> int:
+    """The end of the middle class's `__tablename__ = "..."` line (its body's first line)."""
+    lines = split_lines(text)
+    first, end = _middle_class(lines)
+    named = [i for i in range(first, end) if "__tablename__" in lines[i]]
+    return _line_end(lines, named[0] if named else _body_line(lines))
+
+
+def _insert(text: str, offset: int, piece: str) -> str:
+    return text[:offset] + piece + text[offset:]
+
+
+BROKEN_NAMES = ["synth30", "blog", "flask-like", "blog-crlf", "shop-tabs-formfeed", "forum"]
+
+
+@pytest.mark.parametrize("name", BROKEN_NAMES)
+def test_broken_edits_reparse_like_a_fresh_parse(name: str) -> None:
+    """valid -> broken -> more broken -> two broken places -> valid, each version re-parsed
+    from the previous re-parse (the chunk table of a recovered parse is used)."""
+    differ = _Differ()
+    text = TEXTS[name]
+    at = _tablename_end(text)
+    steps = [
+        _insert(text, at, "("),  # valid -> broken
+        _insert(text, at, "(("),  # broken -> broken, the same line
+        _insert(text, at, "((x"),
+        _insert(_insert(text, at, "((x"), 3, ":"),  # a second broken place, near the top
+        _insert(text, at, "((x"),  # one place fixed
+        text,  # broken -> valid
+        _insert(text, at, '"""'),  # an unterminated triple quote
+        _insert(text, at, '""" and on'),
+        text,
+    ]
+    old_text, old = text, parse_tolerant(text)
+    for new_text in steps:
+        old = differ.check(old_text, new_text, old)
+        old_text = new_text
+    differ.untouched()
+
+
+def test_an_unclosed_bracket_spanning_into_the_next_class() -> None:
+    text = TEXTS["synth30"]
+    lines = split_lines(text)
+    first, end = _middle_class(lines)
+    last = max(i for i in range(first, end) if lines[i].strip())  # the class's last line
+    call = _line_end(lines, last)  # an unclosed call there runs into the next class
+    steps = [_insert(text, call, " + f("), _insert(text, call, " + f(a,"), text]
+    differ = _Differ()
+    old_text, old = text, parse_tolerant(text)
+    for new_text in steps:
+        old = differ.check(old_text, new_text, old)
+        assert new_text == text or old.problems
+        old_text = new_text
+    differ.untouched()
+
+
+def test_a_one_character_break_keeps_the_other_classes() -> None:
+    text = synth_models(30)
+    old = parse_tolerant(text)
+    at = _tablename_end(text)
+    broken = _check(text, _insert(text, at, "("), old)
+    assert broken.problems
+    kept = [s for s in broken.statements if any(s is o for o in old.statements)]
+    assert len(kept) >= len(old.statements) - 2, (len(kept), len(old.statements))
+    again = _check(_insert(text, at, "("), _insert(text, at, "(("), broken)  # broken -> broken
+    kept_again = [s for s in again.statements if any(s is o for o in broken.statements)]
+    assert len(kept_again) >= len(broken.statements) - 2
+    fixed = _check(_insert(text, at, "(("), text, again)  # broken -> valid: the head is kept
+    assert not fixed.problems
+    assert any(s is o for s in fixed.statements for o in again.statements)
+
+
+_TYPED = ["(", ")", '"', "'", ":", "\n", "\n    ", "[", "x", " ", "#", '"""', "é", "😀", "\r\n"]
+
+
+def test_typing_random_characters_into_random_places() -> None:
+    """Random keystrokes (mostly breaking ones), each version re-parsed from the previous
+    re-parse whatever its problems, sometimes a keystroke undone."""
+    rng = random.Random(4_2026)
+    differ = _Differ()
+    steps = 0
+    for name in ["synth30", "blog", "flask-like", "routers-like", "blog-crlf", "forum"]:
+        text = TEXTS[name]
+        old_text, old = text, parse_tolerant(text)
+        for _ in range(70):
+            roll = rng.random()
+            if roll < 0.1:
+                new_text = text  # back to the pristine version
+            elif roll < 0.25 and old_text:
+                cut = rng.randrange(len(old_text))
+                new_text = old_text[:cut] + old_text[cut + 1 :]
+            else:
+                lines = split_lines(old_text)
+                i = rng.randrange(len(lines)) if rng.random() < 0.8 else len(lines) // 2
+                at = sum(map(len, lines[:i])) + rng.randrange(len(lines[i].rstrip("\r\n")) + 1)
+                new_text = _insert(old_text, at, rng.choice(_TYPED))
+            old = differ.check(old_text, new_text, old)
+            old_text = new_text
+            steps += 1
+    differ.untouched()
+    assert steps == 420
