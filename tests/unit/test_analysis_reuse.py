@@ -70,7 +70,7 @@ def _edit(old_text: str, new_text: str) -> tuple[ModuleAnalysis, ModuleAnalysis,
     old_parsed = parse_tolerant(old_text)
     before = analyze_parsed(old_text, old_parsed)
     parsed = _keep_untouched(old_parsed, parse_tolerant(new_text))
-    after = analyze_parsed(new_text, parsed)
+    after = analyze_parsed(new_text, parsed, old_parsed.statements)
     assert after == analyze(new_text)
     return before, after, parsed
 
@@ -187,3 +187,31 @@ def test_a_class_that_stops_being_an_enum_is_read_as_a_class() -> None:
     assert before.model("Child") is None
     child = after.model("Child")
     assert child is not None and [c.name for c in child.columns] == ["id"]
+
+
+def test_a_dropped_version_takes_its_results_with_it() -> None:
+    """Reused results live with the parse they came from: once a version is gone, its
+    own class nodes are freed (a process-wide weak-keyed map kept every old tree)."""
+    import gc
+    import weakref
+
+    from crudsmith.analysis.reparse import reparse
+
+    old_parsed = parse_tolerant(BASE)
+    analyze_parsed(BASE, old_parsed)
+    edited = BASE.replace("nick: Mapped[str]", "nick: Mapped[str | None]")
+    parsed = reparse(BASE, old_parsed, edited)
+    analyze_parsed(edited, parsed, old_parsed.statements)
+    replaced = [s for s in old_parsed.statements if not any(s is n for n in parsed.statements)]
+    assert replaced  # the edited class got a new node
+    gone = [weakref.ref(node) for node in replaced]
+    was_enabled = gc.isenabled()
+    gc.disable()  # reference counting alone must free them
+    try:
+        del old_parsed, replaced
+        assert all(ref() is None for ref in gone)
+    finally:
+        if was_enabled:
+            gc.enable()
+    again = reparse(edited, parsed, BASE)
+    assert analyze_parsed(BASE, again, parsed.statements) == analyze(BASE)

@@ -273,3 +273,26 @@ def test_an_unclosed_bracket_before_a_flush_left_string() -> None:
     result = parse_tolerant(text)
     assert [p.line for p in result.problems] == [1]
     assert {"A", "SQL", "B"} <= _names(text)
+
+
+def test_recovering_a_broken_file_leaves_no_cyclic_garbage() -> None:
+    """Parse errors kept past their `except` clause lose their traceback: a frame holding
+    its own exception is a cycle that keeps the text alive, and what `collector_paused`
+    froze is never collected while the user keeps typing (measured: +2 MB per keystroke
+    on a broken 200-model file)."""
+    import gc
+
+    broken = "class A:\n    x = 1\n\nclass B(:\n    y = 2\n\nclass C:\n    z = (\n"
+    parse_tolerant(broken)  # warm: first-use allocations
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        result = parse_tolerant(broken)
+        assert result.problems
+        del result
+        leftovers = gc.collect()
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert leftovers == 0

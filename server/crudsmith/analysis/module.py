@@ -20,9 +20,9 @@ from crudsmith.analysis.columns import (
 from crudsmith.analysis.context import Context
 from crudsmith.analysis.enums import enum_spec, is_enum_class
 from crudsmith.analysis.names import NameTable, build_name_table, iter_module_statements
-from crudsmith.analysis.parse import ParseResult, parse_tolerant
+from crudsmith.analysis.parse import ParseResult, Statements, parse_tolerant
 from crudsmith.analysis.relationships import RELATIONSHIP_CALLS, build_relationship
-from crudsmith.analysis.reuse import Recorder, Reused, class_facts
+from crudsmith.analysis.reuse import RECORDS, Recorder, Reused, class_facts, records_of
 from crudsmith.analysis.source import SourceText, class_span
 from crudsmith.analysis.spec import (
     ColumnSpec,
@@ -118,19 +118,28 @@ def parse_and_analyze(text: str) -> tuple[ParseResult, ModuleAnalysis]:
     return parsed, analyze_parsed(text, parsed)
 
 
-def analyze_parsed(text: str, parsed: ParseResult) -> ModuleAnalysis:
+def analyze_parsed(
+    text: str, parsed: ParseResult, previous: list[ast.stmt] | None = None
+) -> ModuleAnalysis:
     """Like `analyze`, over statements already parsed by `parse_tolerant(text)`.
 
     For callers that keep the statements too (the rule engine, the workspace
-    index), so the text is parsed once. Never raises.
+    index), so the text is parsed once. `previous`: the statements of the version
+    `parsed` was re-parsed from (`analysis.reparse`), whose class results are reused
+    where re-parsing kept the class. Never raises.
     """
     found = _Found()
     with collector_paused(), contextlib.suppress(Exception):
-        _analyze_into(text, found, parsed)
+        _analyze_into(text, found, parsed, previous)
     return found.result()
 
 
-def _analyze_into(text: str, found: _Found, parsed: ParseResult | None = None) -> None:
+def _analyze_into(
+    text: str,
+    found: _Found,
+    parsed: ParseResult | None = None,
+    previous: list[ast.stmt] | None = None,
+) -> None:
     if parsed is None:
         parsed = parse_tolerant(text)
     found.problems = parsed.problems
@@ -142,7 +151,9 @@ def _analyze_into(text: str, found: _Found, parsed: ParseResult | None = None) -
     class_nodes, table_stmts = _module_objects(ctx, parsed.statements)
     ctx.local_classes = set(class_nodes)
     # Results of an earlier version of this text, for the class nodes re-parsing kept.
-    recorder = Recorder(names)
+    recorder = Recorder(names, records_of(previous))
+    if isinstance(parsed.statements, Statements):
+        parsed.statements.facts[RECORDS] = recorder.records  # for the next version
     _collect_enums(ctx, class_nodes, found)
     for variable, call, _stmt in table_stmts:
         ctx.core_tables.setdefault(variable, table_name(ctx, call))
@@ -163,14 +174,14 @@ def _analyze_into(text: str, found: _Found, parsed: ParseResult | None = None) -
     own: dict[str, _OwnMembers] = {}
     for info in infos.values():
         facts = class_facts(info)
-        previous = recorder.previous(info, facts)
+        earlier = recorder.previous(info, facts)
         members: _OwnMembers | None = None
         model: ModelSpec | None = None
         if info.kind in _COLUMN_PROVIDERS:
-            members = _previous_own(previous) or _own_members(ctx, info)
+            members = _previous_own(earlier) or _own_members(ctx, info)
             own[info.name] = members
         if info.kind is Kind.MODEL:
-            model = previous.model if previous is not None else None
+            model = earlier.model if earlier is not None else None
             model = model or _build_model(ctx, info, own)
             found.models.append(model)
         elif info.kind is not Kind.ENUM:

@@ -72,7 +72,7 @@ def parse_tolerant(text: str) -> ParseResult:
     try:
         return ParseResult(statements=Statements(ast.parse(text).body))
     except PARSE_ERRORS as exc:
-        error = exc
+        error = _detached(exc)
     lines = split_lines(text)
     first = _problem(error, 0, lines)
     result = ParseResult()
@@ -81,6 +81,14 @@ def parse_tolerant(text: str) -> ParseResult:
     if not result.problems:
         result.problems.append(first)
     return result
+
+
+def _detached(exc: BaseException) -> BaseException:
+    """`exc` without its traceback, to keep past its `except` clause. A traceback holds
+    the frame that holds the variable that holds the exception: a reference cycle
+    (keeping the text and its lines) that only the cyclic collector frees, and the
+    collector leaves alone what `collector_paused` froze."""
+    return exc.with_traceback(None)
 
 
 def _problem(exc: BaseException, line_offset: int, lines: list[str]) -> SyntaxProblem:
@@ -296,7 +304,7 @@ def _parse_chunk(start: int, lines: list[str], result: ParseResult) -> None:
     except PARSE_ERRORS as exc:
         if len(result.problems) < _MAX_PROBLEMS:
             result.problems.append(_problem(exc, start - 1, lines))
-        error = exc
+        error = _detached(exc)
     recovered = _repair(start, lines, error)
     if recovered:
         result.statements.extend(recovered)
@@ -315,7 +323,7 @@ def _repair(start: int, lines: list[str], error: BaseException) -> list[ast.stmt
         try:
             return _parse_lines(start, candidate)
         except PARSE_ERRORS as exc:
-            error = exc
+            error = _detached(exc)
     end = len(lines)
     if isinstance(error, SyntaxError) and error.lineno:
         end = min(end, error.lineno)

@@ -20,23 +20,25 @@ fresh parse never matches, so a miss costs only the lookups. Environments compar
 nodes by identity too (AST nodes have no `__eq__`): conservative, a re-parsed
 module-level statement is a miss for every class.
 
-Results are kept in a weak-keyed map from the class node: they live as long as the
-node (the tree of some document version) lives. They reference the node's children,
-its ancestors' nodes and module-level values, never the node itself: they keep no tree
-alive on their own and form no reference cycle. The nodes are not mutated (reparse's
-contract: other threads still read the previous tree).
+Results are kept with the parse they were read from (`RECORDS` in its
+`Statements.facts`), and the next analysis of the same document reads those of the
+previous version (`analyze_parsed(..., previous=...)`): they live exactly as long as that
+version's parse. (A process-wide weak-keyed map leaked: entries reference ancestors'
+nodes and module-level values, which kept other entries' keys, hence whole old trees,
+alive.) The nodes are not mutated (reparse's contract: other threads still read the
+previous tree).
 """
 
 from __future__ import annotations
 
 import ast
-import weakref
 from dataclasses import dataclass
 
 from crudsmith.analysis.body import ClassBody
 from crudsmith.analysis.classes import ClassInfo, Kind
 from crudsmith.analysis.context import Context
 from crudsmith.analysis.names import NameTable
+from crudsmith.analysis.parse import Statements
 from crudsmith.analysis.spec import ModelSpec
 
 
@@ -55,9 +57,17 @@ class Reused:
     model: ModelSpec | None
 
 
-# Weak keys: an entry goes when its node goes. Entries are replaced, never mutated, so
-# two threads analysing versions that share a node at worst overwrite each other.
-_recorded: weakref.WeakKeyDictionary[ast.ClassDef, Reused] = weakref.WeakKeyDictionary()
+RECORDS = "analysis.reuse"  # the key of a parse's records in its Statements.facts
+Records = dict[ast.ClassDef, Reused]
+
+
+def records_of(statements: list[ast.stmt] | None) -> Records:
+    """The records an analysis left on `statements` (none for another kind of list)."""
+    if isinstance(statements, Statements):
+        found = statements.facts.get(RECORDS)
+        if isinstance(found, dict):
+            return found
+    return {}
 
 
 def names_key(names: NameTable) -> tuple[object, ...]:
@@ -102,9 +112,11 @@ def class_facts(info: ClassInfo) -> tuple[object, ...]:
 class Recorder:
     """One analysis's lookups of earlier results, and the recording of its own."""
 
-    __slots__ = ("_environment", "_names", "_same")
+    __slots__ = ("_earlier", "_environment", "_names", "_same", "records")
 
-    def __init__(self, names: NameTable) -> None:
+    def __init__(self, names: NameTable, earlier: Records) -> None:
+        self._earlier = earlier  # the previous version's records
+        self.records: Records = {}  # this analysis's, for the next version
         self._names = names_key(names)
         self._environment: tuple[object, ...] = ()
         # id(key of an earlier analysis) -> (that key, equal to ours): each distinct key is
@@ -119,7 +131,7 @@ class Recorder:
 
     def body(self, node: ast.ClassDef) -> ClassBody | None:
         """The earlier reading of this class body (it depends on the node and names only)."""
-        found = _recorded.get(node)
+        found = self._earlier.get(node)
         if found is None or found.body is None or not self._equal(found.names, self._names):
             return None
         return found.body
@@ -131,7 +143,7 @@ class Recorder:
 
     def previous(self, info: ClassInfo, facts: tuple[object, ...]) -> Reused | None:
         """The earlier results for this class when they still hold."""
-        found = _recorded.get(info.node)
+        found = self._earlier.get(info.node)
         if found is None or found.facts != facts:
             return None
         return found if self._equal(found.environment, self._environment) else None
@@ -145,4 +157,4 @@ class Recorder:
     ) -> None:
         body = None if info.kind is Kind.ENUM else info.body
         entry = Reused(self._names, self._environment, body, facts, own, model)
-        _recorded[info.node] = entry
+        self.records[info.node] = entry

@@ -78,7 +78,8 @@ def rebuild_document(
     except Exception:  # a bug in the fast path must not cost the editor its diagnostics
         _log.exception("incremental re-parse of %s failed; parsing afresh", uri)
         return build_document(uri, version, text)
-    return _document(uri, version, text, parsed, analyze_parsed(text, parsed))
+    analysis = analyze_parsed(text, parsed, previous.statements)
+    return _document(uri, version, text, parsed, analysis)
 
 
 def _document(
