@@ -11,7 +11,9 @@ pause ends everything alive is *frozen* (`gc.freeze`): moved out of the
 generations the collector scans. Frozen objects are still freed by reference
 counting the moment they are dropped; only cyclic garbage among them waits until
 `collect_everything` (the language server calls it when editing pauses; a CLI run
-ends first).
+ends first). So code running inside a pause must not leave cycles behind: an
+exception kept past its `except` clause with its traceback is one (frame ->
+variable -> exception -> traceback -> frame), see `analysis.parse._detached`.
 """
 
 from __future__ import annotations
