@@ -114,21 +114,14 @@ class TypeInfo:
     # Copies with one change: `dataclasses.replace` costs several times a construction,
     # and these run per column.
     def with_sa_type(self, sa_type: str) -> TypeInfo:
-        return TypeInfo(
-            sa_type=sa_type,
-            kind=self.kind,
-            python_type=self.python_type,
-            length=self.length,
-            precision=self.precision,
-            scale=self.scale,
-            timezone=self.timezone,
-            enum_name=self.enum_name,
-            enum_values=self.enum_values,
-        )
+        return self._copy(sa_type, self.length)
 
     def with_length(self, length: int) -> TypeInfo:
+        return self._copy(self.sa_type, length)
+
+    def _copy(self, sa_type: str, length: int | None) -> TypeInfo:
         return TypeInfo(
-            sa_type=self.sa_type,
+            sa_type=sa_type,
             kind=self.kind,
             python_type=self.python_type,
             length=length,

@@ -24,6 +24,7 @@ from crudsmith.analysis.module import analyze_parsed, parse_and_analyze
 from crudsmith.analysis.parse import ParseResult, Statements
 from crudsmith.analysis.reparse import reparse
 from crudsmith.analysis.spec import ModuleAnalysis, SyntaxProblem
+from crudsmith.generation.options import SchemaNames
 from crudsmith.rules.model import RuleContext, WorkspaceView
 from crudsmith.workspace.index import IndexedFile, WorkspaceIndex
 
@@ -57,8 +58,14 @@ class CachedDocument:
     def indexed(self) -> IndexedFile:
         return IndexedFile(self.path, self.statements, self.analysis, self.text)
 
-    def rule_context(self, workspace: WorkspaceView | None) -> RuleContext:
-        return RuleContext(self.path, self.text, self.statements, self.analysis, workspace)
+    def rule_context(
+        self, workspace: WorkspaceView | None, names: SchemaNames | None = None
+    ) -> RuleContext:
+        """This version as the rules see it; `names`: the configured schema name patterns
+        (the defaults when None)."""
+        return RuleContext(
+            self.path, self.text, self.statements, self.analysis, workspace, names or SchemaNames()
+        )
 
 
 def build_document(uri: str, version: int | None, text: str) -> CachedDocument:

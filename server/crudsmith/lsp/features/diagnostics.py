@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,8 @@ from crudsmith.analysis.collector import collect_everything
 from crudsmith.config.lint import LintSettings
 from crudsmith.generation.options import SchemaNames
 from crudsmith.lsp import positions
-from crudsmith.lsp.documents import CachedDocument, uri_to_path
+from crudsmith.lsp.documents import CachedDocument
+from crudsmith.lsp.indexing import open_paths
 from crudsmith.lsp.safety import safe
 from crudsmith.lsp.server import CrudsmithServer, DocumentEvent
 from crudsmith.rules import engine
@@ -55,10 +55,7 @@ def findings_for(
 ) -> list[Finding]:
     """The selected rules' findings on one document (select/ignore/severity/noqa applied),
     schemas recognised by the configured `names` (the defaults when None)."""
-    ctx = document.rule_context(index)
-    if names is not None:
-        ctx = replace(ctx, names=names)
-    return engine.check(ctx, lint)
+    return engine.check(document.rule_context(index, names), lint)
 
 
 def to_diagnostic(finding: Finding, text: str, encoding: positions.Encoding) -> types.Diagnostic:
@@ -230,8 +227,7 @@ class Diagnostics:
     async def _collect_later(self) -> None:
         await asyncio.sleep(IDLE_COLLECT_SECONDS)
         # Big trees of files no editor holds go (their analysis and facts stay).
-        open_paths = {uri_to_path(uri) for uri in self.server.workspace.text_documents}
-        self.server.index.release_all(keep=open_paths)
+        self.server.index.release_all(keep=open_paths(self.server))
         collect_everything()
 
     def publish(self, uri: str, version: int | None, items: list[types.Diagnostic]) -> None:
