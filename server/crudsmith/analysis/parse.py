@@ -14,6 +14,10 @@ inside out; a bracket being typed never closes), so a chunk joined that way is k
 only when it parses: else it is parsed again joined by strings only, and a part that
 still fails piece by piece, exactly as without the joining. A triple quote that never
 closes ends with its piece, as before.
+
+A long text that parses is parsed in parts (`parse_statements`): the parser's working
+memory grows with its input (about 14 MB on top of the tree for a 260 KB models file),
+and a language server's peak memory is mostly that.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ class ParseResult:
 def parse_tolerant(text: str) -> ParseResult:
     """Parse `text`, recovering whatever top-level statements parse."""
     try:
-        return ParseResult(statements=Statements(ast.parse(text).body))
+        return ParseResult(statements=Statements(parse_statements(text)))
     except PARSE_ERRORS as exc:
         error = _detached(exc)
     lines = split_lines(text)
@@ -81,6 +85,85 @@ def parse_tolerant(text: str) -> ParseResult:
     if not result.problems:
         result.problems.append(first)
     return result
+
+
+def parse_statements(text: str, first_line: int = 1) -> list[ast.stmt]:
+    """`ast.parse("\\n" * (first_line - 1) + text).body`: the same statements (the same
+    `ast.dump(..., include_attributes=True)`), or the same kind of error, parsed in parts
+    of about `PART_CHARS` characters.
+
+    A part ends before a line that starts a top-level statement at column 0 after a
+    blank line (`_cuts`). A part that parses alone ends outside any bracket, string and
+    block (an unclosed one is an error at the end of the part; a backslash continuation
+    ends with the blank line in both), and a clause keyword (`else:`, `except`, ...)
+    never starts a part, so the parts' statements are the whole text's: `ast.parse`
+    checks nothing across top-level statements (a misplaced `__future__` import is the
+    compiler's error, not the parser's). A part that fails is parsed again together
+    with everything after it: the result, or the error, of the rest of the text.
+    """
+    statements: list[ast.stmt] = []
+    start, line = 0, first_line
+    has_cr = "\r" in text
+    for cut in _cuts(text):
+        try:
+            statements.extend(_parse_at(text[start:cut], line))
+        except PARSE_ERRORS:
+            break
+        line += _breaks(text, start, cut, has_cr)
+        start = cut
+    statements.extend(_parse_at(text[start:] if start else text, line))
+    return statements
+
+
+# Parts of a long text (see `parse_statements`); a text under two parts is parsed whole.
+PART_CHARS = 16_384
+# A line end, then a line starting at column 0 with code (not a comment or a closer).
+_CODE_LINE = re.compile(r"(?:\r\n?|\n)(?=[^\s#)\]}])")
+_BLANK = " \t\f\r\n"
+
+
+def _parse_at(part: str, line: int) -> list[ast.stmt]:
+    """Blank lines in front put the nodes on their lines (`ast` counts them, no token)."""
+    return ast.parse("\n" * (line - 1) + part if line > 1 else part).body
+
+
+def _breaks(text: str, start: int, end: int, has_cr: bool) -> int:
+    """Line ends in `text[start:end]` as the tokenizer counts them (\\n, \\r\\n, \\r)."""
+    count = text.count("\n", start, end)
+    if has_cr:
+        count += text.count("\r", start, end) - text.count("\r\n", start, end)
+    return count
+
+
+def _cuts(text: str) -> Iterable[int]:
+    """Where parts of `text` may start: about every `PART_CHARS` characters, before a
+    statement line that follows a blank line (cuts elsewhere would be as right, but
+    fail more often: between a decorator and its `def`, inside a string)."""
+    if len(text) < 2 * PART_CHARS:
+        return
+    position = PART_CHARS
+    while position < len(text):
+        match = _CODE_LINE.search(text, position)
+        if match is None:
+            return
+        cut = match.end()
+        if _starts_part(text, cut):
+            yield cut
+            position = cut + PART_CHARS
+        else:
+            position = cut
+
+
+def _starts_part(text: str, cut: int) -> bool:
+    """A statement line at `cut`, after a blank line."""
+    if not _starts_statement(text[cut : cut + 16]):  # its first word is enough
+        return False
+    code_end = cut
+    while code_end > 0 and text[code_end - 1] in _BLANK:
+        code_end -= 1
+    if code_end == 0:
+        return False
+    return _breaks(text, code_end, cut, "\r" in text[code_end:cut]) >= 2
 
 
 def _detached(exc: BaseException) -> BaseException:

@@ -12,7 +12,8 @@ last changed lines, the same in both texts (an offset never splits a `\\r\\n`). 
 statements that end before the first changed line are kept (the prefix); when the line
 count did not change, old statements that start (first decorator line) after the last
 changed line are kept too (the suffix: their line numbers are still right). The new
-lines between the two (the region) are parsed alone with `ast.parse`, behind as many
+lines between the two (the region) are parsed alone (`parse.parse_statements`: one
+`ast.parse`, or parts of a long region), behind as many
 empty lines as precede it, so its new nodes come out on their lines (blank lines at
 the start of a text produce no token: the same result as `ast.increment_lineno`, which
 walks every new node, at a fraction of the cost). When lines were added or removed,
@@ -95,6 +96,7 @@ from crudsmith.analysis.parse import (
     _parse_chunk,
     _parse_lines,
     _string_parts,
+    parse_statements,
     parse_tolerant,
 )
 from crudsmith.analysis.source import split_lines
@@ -140,8 +142,8 @@ def _reuse(old_text: str, old: list[ast.stmt], new_text: str) -> Statements | No
         return None
     if start > 0 and "__future__" in region:
         return None
-    try:  # blank lines in front put the nodes on their lines (cheaper than increment_lineno)
-        parsed = ast.parse("\n" * (region_line - 1) + region).body
+    try:  # on its lines, behind blank lines (cheaper than increment_lineno); in parts
+        parsed = parse_statements(region, region_line)
     except PARSE_ERRORS:
         return None
     return Statements([*old[:head], *parsed, *old[tail:]])
@@ -336,7 +338,7 @@ def _recover(old_text: str, old: ParseResult, new_text: str) -> ParseResult | No
     if new_text.find("__future__", offset) != -1:
         return None  # a future import may change how the rest parses
     try:
-        body = ast.parse("\n" * (line - 1) + new_text[offset:]).body
+        body = parse_statements(new_text[offset:], line)
     except PARSE_ERRORS:
         pass
     else:  # the whole text parses

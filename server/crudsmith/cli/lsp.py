@@ -17,7 +17,10 @@ def parse_address(value: str) -> tuple[str, int]:
 
 
 def run_lsp(args: argparse.Namespace) -> int:
+    from crudsmith.lsp.process import use_one_malloc_arena
     from crudsmith.lsp.server import create_server
+
+    use_one_malloc_arena()  # before any thread starts
 
     # Stdout is the transport: anything logged before the client log exists goes to stderr.
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)

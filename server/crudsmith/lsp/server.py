@@ -22,6 +22,7 @@ from crudsmith import __version__
 from crudsmith.config.settings import Settings
 from crudsmith.lsp.documents import DocumentCache
 from crudsmith.lsp.positions import UTF16, Encoding
+from crudsmith.lsp.protocol import CrudsmithProtocol
 from crudsmith.workspace.index import WorkspaceIndex
 
 _log = logging.getLogger("crudsmith.lsp")
@@ -34,7 +35,10 @@ Listener = Callable[[], None]
 class CrudsmithServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "crudsmith", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+            "crudsmith",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=CrudsmithProtocol,
         )
         self.index = WorkspaceIndex()
         self.documents = DocumentCache(lambda: self.workspace, self.index)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 from lsprotocol import types
 
 from crudsmith.generation.options import GenerationError
@@ -203,10 +204,12 @@ async def resolve_edit(server: CrudsmithServer, action: types.CodeAction) -> typ
             types.ShowMessageParams(types.MessageType.Warning, f"crudsmith: {exc}")
         )
         return action
-    action.edit = edit_builder.workspace_edit(
+    edit = edit_builder.workspace_edit(
         planned, snapshot, server.encoding, document_changes=can_create_files(server)
     )
-    return action
+    # A new action: pygls's read loop keeps the last message (`action`) until the next
+    # one arrives, and the edit can be megabytes ("all models").
+    return attrs.evolve(action, edit=edit)
 
 
 def rule_actions(server: CrudsmithServer, params: types.CodeActionParams) -> list[types.CodeAction]:
