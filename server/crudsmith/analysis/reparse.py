@@ -13,8 +13,8 @@ statements that end before the first changed line are kept (the prefix); when th
 count did not change, old statements that start (first decorator line) after the last
 changed line are kept too (the suffix: their line numbers are still right). The new
 lines between the two (the region) are parsed alone (`parse.parse_statements`: one
-`ast.parse`, or parts of a long region), behind as many
-empty lines as precede it, so its new nodes come out on their lines (blank lines at
+`ast.parse`, or parts of a long region), behind as many empty lines as precede it,
+so its new nodes come out on their lines (blank lines at
 the start of a text produce no token: the same result as `ast.increment_lineno`, which
 walks every new node, at a fraction of the cost). When lines were added or removed,
 the region runs to the end of the text: kept nodes are never renumbered. A region that
