@@ -17,7 +17,7 @@ from pygls.workspace import Workspace
 
 from crudsmith.analysis.module import parse_and_analyze
 from crudsmith.analysis.parse import ParseResult, parse_tolerant
-from crudsmith.analysis.reparse import reparse
+from crudsmith.analysis.reparse import parse_for_edits, reparse
 from crudsmith.analysis.source import split_lines
 from crudsmith.lsp import documents as documents_module
 from crudsmith.lsp.documents import DocumentCache
@@ -660,3 +660,23 @@ def test_typing_random_characters_into_random_places() -> None:
             steps += 1
     differ.untouched()
     assert steps == 420
+
+
+@pytest.mark.parametrize("name", BROKEN_NAMES)
+def test_a_text_opened_broken_parses_like_parse_tolerant_and_keeps_its_record(
+    name: str,
+) -> None:
+    """`parse_for_edits` (documents, the index): the result of `parse_tolerant`, plus the
+    record that lets the first edit after it reuse every untouched chunk."""
+    text = TEXTS[name]
+    at = _tablename_end(text)
+    for broken in (_insert(text, at, "("), _insert(text, at, '"""'), _insert(text, at, "((x")):
+        opened = parse_for_edits(broken)
+        assert _dump(opened) == _dump(parse_tolerant(broken))
+        assert opened.problems
+        edited = _insert(broken, at, "x")
+        again = _check(broken, edited, opened)
+        kept = [s for s in again.statements if any(s is o for o in opened.statements)]
+        if "\\\n" not in broken:  # a backslash continuation always re-parses whole
+            assert kept, "the first edit after opening re-parsed everything"
+    assert _dump(parse_for_edits(text)) == _dump(parse_tolerant(text))

@@ -46,8 +46,8 @@ def test_one_parse_per_version(
 ) -> None:
     workspace, index, cache, uri = setup
     calls: list[int] = []
-    real = analysis_module.parse_tolerant
-    monkeypatch.setattr(analysis_module, "parse_tolerant", lambda t: calls.append(1) or real(t))
+    real = analysis_module.parse_for_edits
+    monkeypatch.setattr(analysis_module, "parse_for_edits", lambda t: calls.append(1) or real(t))
     # A later version is re-parsed incrementally from the previous one: count that too.
     incremental = documents_module.reparse
     monkeypatch.setattr(
@@ -87,7 +87,7 @@ def test_opening_an_indexed_file_reuses_its_parse(
     workspace, index, cache, uri = setup
     path = documents_module.uri_to_path(uri)
     indexed = index.update(path, MODELS)
-    monkeypatch.setattr(analysis_module, "parse_tolerant", _fail)
+    monkeypatch.setattr(analysis_module, "parse_for_edits", _fail)
     _open(workspace, uri, MODELS, 1)
     document = cache.get(uri)
     assert document.statements is indexed.statements
@@ -114,8 +114,8 @@ def test_concurrent_requests_for_one_version_parse_once(
 ) -> None:
     workspace, _, cache, uri = setup
     calls: list[int] = []
-    real = analysis_module.parse_tolerant
-    monkeypatch.setattr(analysis_module, "parse_tolerant", lambda t: calls.append(1) or real(t))
+    real = analysis_module.parse_for_edits
+    monkeypatch.setattr(analysis_module, "parse_for_edits", lambda t: calls.append(1) or real(t))
     _open(workspace, uri, MODELS * 50, 1)
     results: list[object] = []
     threads = [threading.Thread(target=lambda: results.append(cache.get(uri))) for _ in range(4)]

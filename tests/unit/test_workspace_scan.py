@@ -62,13 +62,13 @@ def test_is_excluded(path: str, patterns: list[str], expected: bool) -> None:
 
 def test_index_update_parses_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = analysis_module.parse_tolerant
+    real = analysis_module.parse_for_edits
 
     def counting(text: str) -> object:
         calls.append(text)
         return real(text)
 
-    monkeypatch.setattr(analysis_module, "parse_tolerant", counting)
+    monkeypatch.setattr(analysis_module, "parse_for_edits", counting)
     index = WorkspaceIndex()
     source = (
         "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n"

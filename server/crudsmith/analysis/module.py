@@ -22,6 +22,7 @@ from crudsmith.analysis.enums import enum_spec, is_enum_class
 from crudsmith.analysis.names import NameTable, build_name_table, iter_module_statements
 from crudsmith.analysis.parse import ParseResult, Statements, parse_tolerant
 from crudsmith.analysis.relationships import RELATIONSHIP_CALLS, build_relationship
+from crudsmith.analysis.reparse import parse_for_edits
 from crudsmith.analysis.reuse import RECORDS, Recorder, Reused, class_facts, records_of
 from crudsmith.analysis.source import SourceText, class_span
 from crudsmith.analysis.spec import (
@@ -114,7 +115,7 @@ def parse_and_analyze(text: str) -> tuple[ParseResult, ModuleAnalysis]:
     """Parse `text` once (tolerantly) and analyse it: for callers that keep the statements
     too (the rule engine, the editor's documents, the workspace index). Never raises."""
     with collector_paused():
-        parsed = parse_tolerant(text)
+        parsed = parse_for_edits(text)
     return parsed, analyze_parsed(text, parsed)
 
 

@@ -116,6 +116,21 @@ def reparse(old_text: str, old: ParseResult, new_text: str) -> ParseResult:
     return recovered if recovered is not None else parse_tolerant(new_text)
 
 
+def parse_for_edits(text: str) -> ParseResult:
+    """`parse_tolerant(text)`, keeping a broken text's record of recovery (as `_recover`
+    does) so that the first edit after it re-parses only what it touched: without the
+    record, the first keystroke in a file opened broken took a whole recovery again."""
+    try:
+        return ParseResult(statements=Statements(parse_statements(text)))
+    except PARSE_ERRORS:
+        pass
+    nothing_known = _OldSide([], _Table({}, ()))
+    result = _recover_chunks(_chunks(text, split_lines(text)), nothing_known, 1, -1)
+    # No chunk failing while the whole text does: parse_tolerant reports the whole-text
+    # error, which only it knows.
+    return result if result.problems else parse_tolerant(text)
+
+
 def _reuse(old_text: str, old: list[ast.stmt], new_text: str) -> Statements | None:
     """The new statements built from kept old ones and a parsed region; None to fall back."""
     if old_text == new_text:
