@@ -9,6 +9,7 @@ import keyword
 import re
 import tokenize
 from pathlib import Path
+from typing import Any
 
 import pytest
 from harness import findings
@@ -178,3 +179,32 @@ def test_ignore_case_gates_find_every_re_ignorecase_match() -> None:
     for char in odd:
         letter = next(a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, char, re.I))
         assert gate_says(f"x_{char}y = 1\n", fragments(f"_{letter}y", ignore_case=True)), char
+
+
+RESPELLINGS = [
+    # (rule, fixture, respelling): the respelt source must give the same findings.
+    ("CSM101", "rest/csm101.py", lambda s: s.replace(".add(", ".add (")),
+    ("CSM105", "rest/csm105.py", lambda s: re.sub(r"status_code=(\d+)", r"status_code=(\1)", s)),
+    ("CSM107", "rest/csm107.py", lambda s: s.replace("exclude_unset", fullwidth("exclude_unset"))),
+    ("CSM309", "security/csm309.py", lambda s: s.replace("UploadFile", fullwidth("UploadFile"))),
+    ("CSM402", "sqlalchemy/csm402.py", lambda s: s.replace(".query(", ".query (")),
+]
+
+
+@pytest.mark.parametrize(("code", "name", "respell"), RESPELLINGS)
+def test_rules_fire_on_spaced_and_fullwidth_spellings(code: str, name: str, respell: Any) -> None:
+    source = (ROOT / "tests" / "rules" / "fixtures" / name).read_text(encoding="utf-8")
+    respelt = respell(source)
+    assert respelt != source
+    expected = [f.span.line for f in findings(source, code)]
+    assert expected
+    assert [f.span.line for f in findings(respelt, code)] == expected
+
+
+def test_a_spaced_http_exception_status_is_found() -> None:
+    source = (
+        "from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n\n"
+        '@app.get("/items/{item_id}")\ndef read_item(item_id: int) -> None:\n'
+        "    raise HTTPException (404)\n"
+    )
+    assert [f.span.line for f in findings(source, "CSM105")] == [8]

@@ -19,6 +19,7 @@ from crudsmith.rules.fastapi_ast import (
     last_name,
     routers,
 )
+from crudsmith.rules.gates import mentions, words
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_rest import (
     RENAMED_STATUS,
@@ -121,6 +122,10 @@ _ACTION_SEGMENTS = frozenset(
 )
 
 
+# Identifiers, so spaced (`db.add (user)`) and fullwidth spellings pass too.
+_SESSION_ADDS = words("add", "add_all")
+
+
 def _creates(ep: Endpoint) -> bool:
     sessions = session_params(ep.func)
     for node in walk_body(ep.func):
@@ -170,7 +175,7 @@ def create_user(payload: UserCreate, db: SessionDep) -> UserPublic:
 )
 def create_without_201(ctx: RuleContext) -> Iterator[Finding]:
     found = list(_endpoints(ctx))  # first: a models file has none, and the text is long
-    if not found or (".add(" not in ctx.source and ".add_all(" not in ctx.source):
+    if not found or not mentions(ctx, _SESSION_ADDS):
         return
     for ep in found:
         if ep.method != "post" or ep.keyword("status_code") is not None:
@@ -425,8 +430,9 @@ def unbounded_limit(ctx: RuleContext) -> Iterator[Finding]:
 # --- CSM105 --------------------------------------------------------------------------------------
 
 
-# A cheap text test first: most files never write a status as a number.
-_BARE_STATUS_TEXT = re.compile(r"status_code\s*=\s*\d|HTTPException\(\s*\d")
+# A cheap text test first: most files never write a status as a number. Parentheses,
+# white space and line continuations may stand before the digits: `status_code=(200)`.
+_BARE_STATUS_TEXT = re.compile(r"status_code[\s\\]*=[\s(\\]*\d|HTTPException[\s\\]*\([\s(\\]*\d")
 
 
 def _bare_status_nodes(ctx: RuleContext) -> Iterator[tuple[ast.Constant, int]]:
@@ -652,6 +658,9 @@ def _partial_dump(ep: Endpoint) -> ast.Call | None:
     return None
 
 
+_EXCLUDE_UNSET = words("exclude_unset")
+
+
 @rule(
     "CSM107",
     "put-partial-update",
@@ -690,7 +699,7 @@ def update_user(user_id: int, payload: UserUpdate, db: SessionDep) -> UserPublic
     fixable=True,
 )
 def put_partial_update(ctx: RuleContext) -> Iterator[Finding]:
-    if "exclude_unset" not in ctx.source:
+    if not mentions(ctx, _EXCLUDE_UNSET):
         return
     for ep in _endpoints(ctx):
         if ep.method != "put" or _partial_dump(ep) is None:

@@ -1375,6 +1375,9 @@ def _checks_owner(endpoint: Endpoint, owner: str) -> bool:
 # ---------------------------------------------------------------- CSM309
 
 
+_UPLOAD_FILE = words("UploadFile")
+
+
 @rule(
     "CSM309",
     "unbounded-upload-read",
@@ -1412,7 +1415,7 @@ async def upload(file: UploadFile, current_user: CurrentUser) -> dict[str, int]:
 """,
 )
 def upload_read_rule(ctx: RuleContext) -> Iterator[Finding]:
-    if "UploadFile" not in ctx.source:
+    if not mentions(ctx, _UPLOAD_FILE):
         return
     for func in iter_functions(ctx.statements):
         uploads = {

@@ -19,6 +19,7 @@ from crudsmith.rules.fastapi_ast import (
     dotted_name,
     last_name,
 )
+from crudsmith.rules.gates import mentions, words
 from crudsmith.rules.memo import FileFact, workspace_facts
 from crudsmith.rules.model import Finding, Fix, RuleContext, Severity, TextEdit
 from crudsmith.rules.readers_rest import (
@@ -385,7 +386,10 @@ def _select_edits(
     return edits
 
 
-_QUERY_TEXT = re.compile(r"\.query\(")
+_QUERY_TEXT = re.compile(r"\.[\s\\]*query[\s\\]*\(")  # also `db.query (User)`
+
+
+_QUERY = words("query")  # `db.query (User)` and fullwidth spellings too
 
 
 @rule(
@@ -418,7 +422,7 @@ users = db.scalars(select(User).order_by(User.id)).all()
     fixable=True,
 )
 def legacy_query(ctx: RuleContext) -> Iterator[Finding]:
-    if ".query(" not in ctx.source:
+    if not mentions(ctx, _QUERY):
         return
     sessions = _session_vars(ctx)
     async_sessions = {
