@@ -211,18 +211,24 @@ def test_every_model_but_the_broken_one_is_still_found() -> None:
     assert set(names) - {victim} <= found
 
 
-def test_an_unterminated_triple_quote_typed_mid_file_does_not_swallow_the_rest() -> None:
-    """The new quote pairs with the next docstring's opening one and turns the rest of
-    the file inside out; the joined chunk does not parse, so the pieces are parsed as
-    they are cut without string awareness: the models after it are all still found."""
+def _typed_in_the_eleventh_class(typed: str) -> tuple[str, int, list[str]]:
+    """A 30-model file with `typed` (a line) typed inside its eleventh class: the text, the 0-based
+    index of the typed line, and the names of the models after that class."""
     lines = synth_models(30).splitlines(keepends=True)
     class_lines = [
         i for i, line in enumerate(lines) if line.startswith("class ") and "(Base)" in line
     ]
     after = [lines[i].split()[1].split("(")[0] for i in class_lines[11:]]
     typed_at = class_lines[10] + 8
-    lines.insert(typed_at, '    note = """\n')
-    text = "".join(lines)
+    lines.insert(typed_at, typed)
+    return "".join(lines), typed_at, after
+
+
+def test_an_unterminated_triple_quote_typed_mid_file_does_not_swallow_the_rest() -> None:
+    """The new quote pairs with the next docstring's opening one and turns the rest of
+    the file inside out; the joined chunk does not parse, so the pieces are parsed as
+    they are cut without string awareness: the models after it are all still found."""
+    text, typed_at, after = _typed_in_the_eleventh_class('    note = """\n')
     parsed = parse_tolerant(text)
     assert parsed.problems
     assert parsed.problems[0].line == typed_at + 1
@@ -242,14 +248,7 @@ def test_an_unterminated_triple_quote_at_the_end() -> None:
 
 
 def test_an_unclosed_bracket_typed_mid_file_does_not_swallow_the_rest() -> None:
-    lines = synth_models(30).splitlines(keepends=True)
-    class_lines = [
-        i for i, line in enumerate(lines) if line.startswith("class ") and "(Base)" in line
-    ]
-    after = [lines[i].split()[1].split("(")[0] for i in class_lines[11:]]
-    typed_at = class_lines[10] + 8
-    lines.insert(typed_at, "    note = mapped_column(\n")
-    text = "".join(lines)
+    text, typed_at, after = _typed_in_the_eleventh_class("    note = mapped_column(\n")
     parsed = parse_tolerant(text)
     assert [p.line for p in parsed.problems] == [typed_at + 1]
     found = {model.name for model in analyze_parsed(text, parsed).models}

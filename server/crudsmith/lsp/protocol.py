@@ -16,8 +16,7 @@ from functools import partial
 from typing import Any
 
 from pygls.protocol import LanguageServerProtocol
-
-MsgId = str | int
+from pygls.protocol.json_rpc import MsgId
 
 
 class CrudsmithProtocol(LanguageServerProtocol):

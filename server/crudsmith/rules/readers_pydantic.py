@@ -149,7 +149,9 @@ def _group_nodes(statements: list[ast.stmt]) -> dict[type, list[ast.AST]]:
     child iterators), each type's nodes then sorted by line.
 
     Expression contexts and operators (`Load`, `Add`, `Eq`, ...) are shared singletons
-    that carry no position: they are not collected.
+    that carry no position: they are not collected. `child_nodes`'s loop is written out
+    here and in `walk`: calling it per node made them 45-65 % slower (200 models: 10.4
+    -> 17.2 ms), and this walk runs on every edit.
     """
     grouped: dict[type, list[ast.AST]] = {}
     stack: list[ast.AST] = list(reversed(statements))
